@@ -1,0 +1,328 @@
+//! Persistent state behind one type, `Store`: users, mailboxes, messages and the change
+//! feed, on SQLite (embedded default, WAL) or PostgreSQL (several instances, one database).
+//!
+//! Sits under the handlers on the command path. Profile-neutral: it stores facts (raw bytes,
+//! exact size, flags, dates, the MIME analysis) and never decides how a profile shows them.
+//! Every mutation appends to the `changes` table in the same transaction; sessions learn
+//! about changes from `changes_since`, woken by `Store::feed`.
+
+use crate::wire::types::{BodyStructure, Envelope, ImapDateTime};
+
+pub type UserId = i64;
+pub type MailboxId = i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// System flags as bits; keywords (`$MDNSent`, client keywords) as strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlagSet {
+    pub system: u8,
+    /// Sorted, without duplicates, compared case-insensitively (RFC 3501 flags are).
+    pub keywords: Vec<String>,
+}
+
+impl FlagSet {
+    pub const SEEN: u8 = 1;
+    pub const ANSWERED: u8 = 2;
+    pub const FLAGGED: u8 = 4;
+    pub const DELETED: u8 = 8;
+    pub const DRAFT: u8 = 16;
+
+    pub fn has(&self, bit: u8) -> bool {
+        self.system & bit != 0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    /// PHC string (argon2id).
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    pub id: MailboxId,
+    pub user_id: UserId,
+    /// The name as created (modified UTF-7, `/` as delimiter); `INBOX` is stored as `INBOX`.
+    pub name: String,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    /// false for a `\Noselect` placeholder (a parent kept for its children).
+    pub selectable: bool,
+}
+
+/// Counts for STATUS and SELECT.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub messages: u32,
+    /// Messages with UID >= the mailbox's recent floor (not yet claimed by a session).
+    pub recent: u32,
+    pub unseen: u32,
+}
+
+/// Who made a change: a session (so it can skip its own changes) or the external agent
+/// ("another protocol", MS-STANXIMAP V0013, V0046).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Session(i64),
+    External,
+}
+
+/// A message to append.
+#[derive(Clone, Debug)]
+pub struct NewMessage<'a> {
+    pub raw: &'a [u8],
+    pub flags: FlagSet,
+    pub internal_date: ImapDateTime,
+    pub envelope: &'a Envelope,
+    pub body: &'a BodyStructure,
+    pub header_len: u32,
+    /// false for a message created through another protocol: its RFC 822 size is "not
+    /// known" and `stored_size` is what a default Exchange reports (MS-STANXIMAP V0006).
+    pub size_known: bool,
+    pub stored_size: Option<u32>,
+}
+
+/// What a FETCH or SEARCH needs of each message; only what is asked for is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Want {
+    pub envelope: bool,
+    pub body: bool,
+    /// The header block only (for header-only FETCH items and header SEARCH keys).
+    pub header: bool,
+    /// The whole message.
+    pub raw: bool,
+}
+
+/// One message as read for FETCH or SEARCH. Metadata is always filled; the rest as `Want`
+/// asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageData {
+    pub uid: u32,
+    pub flags: FlagSet,
+    pub internal_date: ImapDateTime,
+    /// Exact octets of the raw message.
+    pub size: u32,
+    pub size_known: bool,
+    pub stored_size: Option<u32>,
+    pub envelope: Option<Envelope>,
+    pub body: Option<BodyStructure>,
+    pub header: Option<Vec<u8>>,
+    pub raw: Option<Vec<u8>>,
+}
+
+/// What a selecting session starts from: the feed position is read before the data, so a
+/// change that lands in between is replayed; sessions apply changes idempotently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub mailbox: Mailbox,
+    /// UIDs in ascending order: index + 1 is the sequence number.
+    pub uids: Vec<u32>,
+    /// UID of the first message without \Seen.
+    pub first_unseen_uid: Option<u32>,
+    /// Lowest UID not yet claimed as \Recent by any session.
+    pub recent_floor: u32,
+    pub feed_position: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Appended { uid: u32 },
+    Expunged { uid: u32 },
+    Flags { uid: u32, flags: FlagSet },
+    /// The mailbox was deleted or renamed away; selected sessions must leave it.
+    MailboxGone,
+    /// UIDVALIDITY changed (renumbering from outside); selected sessions must leave it.
+    UidValidity { uidvalidity: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Position in the feed, strictly increasing across the whole database.
+    pub seq: i64,
+    pub mailbox_id: MailboxId,
+    pub origin: Origin,
+    pub kind: ChangeKind,
+}
+
+/// Wakes sessions when the feed moves. Cloning shares the same feed.
+#[derive(Clone, Debug)]
+pub struct Feed {
+    sender: tokio::sync::watch::Sender<i64>,
+}
+
+impl Feed {
+    pub fn new(position: i64) -> Feed {
+        Feed {
+            sender: tokio::sync::watch::Sender::new(position),
+        }
+    }
+
+    /// A receiver that wakes when the feed position grows.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.sender.subscribe()
+    }
+
+    /// Announces that changes up to `position` are committed.
+    pub fn advance(&self, position: i64) {
+        self.sender.send_if_modified(|p| {
+            let grew = position > *p;
+            if grew {
+                *p = position;
+            }
+            grew
+        });
+    }
+}
+
+/// The database: a pool plus the change feed. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    feed: Feed,
+}
+
+#[allow(unused_variables)]
+impl Store {
+    /// Opens (creating and migrating as needed) `sqlite:PATH` or `postgres://...`.
+    pub async fn open(url: &str) -> Result<Store> {
+        todo!()
+    }
+
+    pub fn feed(&self) -> &Feed {
+        &self.feed
+    }
+
+    // --- users ---
+
+    pub async fn create_user(&self, name: &str, password_hash: &str) -> Result<User> {
+        todo!()
+    }
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
+        todo!()
+    }
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        todo!()
+    }
+    /// Deletes the user and everything they own.
+    pub async fn delete_user(&self, name: &str) -> Result<()> {
+        todo!()
+    }
+    pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
+        todo!()
+    }
+
+    // --- mailboxes ---
+
+    pub async fn list_mailboxes(&self, user: UserId) -> Result<Vec<Mailbox>> {
+        todo!()
+    }
+    pub async fn mailbox(&self, id: MailboxId) -> Result<Option<Mailbox>> {
+        todo!()
+    }
+    /// Creates one mailbox with a fresh UIDVALIDITY (never reused for that user) and
+    /// UIDNEXT 1. `AlreadyExists` when the exact name exists.
+    pub async fn create_mailbox(&self, user: UserId, name: &str, selectable: bool) -> Result<Mailbox> {
+        todo!()
+    }
+    /// Makes a `\Noselect` placeholder selectable again (CREATE of an existing parent) or
+    /// the reverse (DELETE of a parent under `rfc3501`, which also removes its messages).
+    pub async fn set_selectable(&self, id: MailboxId, selectable: bool, origin: Origin) -> Result<()> {
+        todo!()
+    }
+    /// Deletes the mailbox and its messages; selected sessions see `MailboxGone`.
+    pub async fn delete_mailbox(&self, id: MailboxId, origin: Origin) -> Result<()> {
+        todo!()
+    }
+    /// Renames several mailboxes in one transaction (a mailbox and its inferiors), keeping
+    /// their messages and UIDVALIDITY. `AlreadyExists` if a target name exists.
+    pub async fn rename_mailboxes(&self, renames: &[(MailboxId, String)], origin: Origin) -> Result<()> {
+        todo!()
+    }
+    pub async fn counts(&self, id: MailboxId) -> Result<Counts> {
+        todo!()
+    }
+
+    // --- subscriptions (names, whether or not the mailbox exists) ---
+
+    pub async fn subscribe(&self, user: UserId, name: &str) -> Result<()> {
+        todo!()
+    }
+    pub async fn unsubscribe(&self, user: UserId, name: &str) -> Result<()> {
+        todo!()
+    }
+    pub async fn subscriptions(&self, user: UserId) -> Result<Vec<String>> {
+        todo!()
+    }
+
+    // --- messages ---
+
+    /// Stores a message with the next UID; returns (uidvalidity, uid).
+    pub async fn append(&self, mailbox: MailboxId, message: NewMessage<'_>, origin: Origin) -> Result<(u32, u32)> {
+        todo!()
+    }
+    pub async fn snapshot(&self, mailbox: MailboxId) -> Result<Snapshot> {
+        todo!()
+    }
+    /// Atomically raises the mailbox's recent floor to `up_to` (exclusive) and returns the
+    /// old floor: the caller owns \Recent for UIDs in `old..up_to`.
+    pub async fn claim_recent(&self, mailbox: MailboxId, up_to: u32) -> Result<u32> {
+        todo!()
+    }
+    /// Reads the given UIDs (ascending; missing ones are skipped) with what `want` asks.
+    pub async fn fetch(&self, mailbox: MailboxId, uids: &[u32], want: Want) -> Result<Vec<MessageData>> {
+        todo!()
+    }
+    /// Changes flags; returns the new flags of every message that still exists (changed or
+    /// not), and appends a `Flags` change for each one that changed.
+    pub async fn store_flags(
+        &self,
+        mailbox: MailboxId,
+        uids: &[u32],
+        mode: crate::wire::types::StoreMode,
+        flags: &FlagSet,
+        origin: Origin,
+    ) -> Result<Vec<(u32, FlagSet)>> {
+        todo!()
+    }
+    /// Copies messages (flags and internal date kept); returns (source uid, new uid) pairs
+    /// and the destination UIDVALIDITY.
+    pub async fn copy(&self, from: MailboxId, uids: &[u32], to: MailboxId, origin: Origin) -> Result<(u32, Vec<(u32, u32)>)> {
+        todo!()
+    }
+    /// `copy` then removal from the source, in one transaction.
+    pub async fn move_messages(&self, from: MailboxId, uids: &[u32], to: MailboxId, origin: Origin) -> Result<(u32, Vec<(u32, u32)>)> {
+        todo!()
+    }
+    /// Removes messages flagged \Deleted (only among `only` when given: UID EXPUNGE);
+    /// returns their UIDs ascending.
+    pub async fn expunge(&self, mailbox: MailboxId, only: Option<&[u32]>, origin: Origin) -> Result<Vec<u32>> {
+        todo!()
+    }
+    /// Removes the given messages whatever their flags (the external agent's delete).
+    pub async fn remove(&self, mailbox: MailboxId, uids: &[u32], origin: Origin) -> Result<Vec<u32>> {
+        todo!()
+    }
+
+    // --- change feed ---
+
+    /// Changes of one mailbox after `position`, in order.
+    pub async fn changes_since(&self, mailbox: MailboxId, position: i64) -> Result<Vec<Change>> {
+        todo!()
+    }
+}
