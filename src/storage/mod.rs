@@ -143,13 +143,22 @@ pub struct Snapshot {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
-    Appended { uid: u32 },
-    Expunged { uid: u32 },
-    Flags { uid: u32, flags: FlagSet },
+    Appended {
+        uid: u32,
+    },
+    Expunged {
+        uid: u32,
+    },
+    Flags {
+        uid: u32,
+        flags: FlagSet,
+    },
     /// The mailbox was deleted or renamed away; selected sessions must leave it.
     MailboxGone,
     /// UIDVALIDITY changed (renumbering from outside); selected sessions must leave it.
-    UidValidity { uidvalidity: u32 },
+    UidValidity {
+        uidvalidity: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,12 +246,22 @@ impl Store {
     }
     /// Creates one mailbox with a fresh UIDVALIDITY (never reused for that user) and
     /// UIDNEXT 1. `AlreadyExists` when the exact name exists.
-    pub async fn create_mailbox(&self, user: UserId, name: &str, selectable: bool) -> Result<Mailbox> {
+    pub async fn create_mailbox(
+        &self,
+        user: UserId,
+        name: &str,
+        selectable: bool,
+    ) -> Result<Mailbox> {
         todo!()
     }
     /// Makes a `\Noselect` placeholder selectable again (CREATE of an existing parent) or
     /// the reverse (DELETE of a parent under `rfc3501`, which also removes its messages).
-    pub async fn set_selectable(&self, id: MailboxId, selectable: bool, origin: Origin) -> Result<()> {
+    pub async fn set_selectable(
+        &self,
+        id: MailboxId,
+        selectable: bool,
+        origin: Origin,
+    ) -> Result<()> {
         todo!()
     }
     /// Deletes the mailbox and its messages; selected sessions see `MailboxGone`.
@@ -251,7 +270,11 @@ impl Store {
     }
     /// Renames several mailboxes in one transaction (a mailbox and its inferiors), keeping
     /// their messages and UIDVALIDITY. `AlreadyExists` if a target name exists.
-    pub async fn rename_mailboxes(&self, renames: &[(MailboxId, String)], origin: Origin) -> Result<()> {
+    pub async fn rename_mailboxes(
+        &self,
+        renames: &[(MailboxId, String)],
+        origin: Origin,
+    ) -> Result<()> {
         todo!()
     }
     pub async fn counts(&self, id: MailboxId) -> Result<Counts> {
@@ -273,7 +296,12 @@ impl Store {
     // --- messages ---
 
     /// Stores a message with the next UID; returns (uidvalidity, uid).
-    pub async fn append(&self, mailbox: MailboxId, message: NewMessage<'_>, origin: Origin) -> Result<(u32, u32)> {
+    pub async fn append(
+        &self,
+        mailbox: MailboxId,
+        message: NewMessage<'_>,
+        origin: Origin,
+    ) -> Result<(u32, u32)> {
         todo!()
     }
     pub async fn snapshot(&self, mailbox: MailboxId) -> Result<Snapshot> {
@@ -285,7 +313,12 @@ impl Store {
         todo!()
     }
     /// Reads the given UIDs (ascending; missing ones are skipped) with what `want` asks.
-    pub async fn fetch(&self, mailbox: MailboxId, uids: &[u32], want: Want) -> Result<Vec<MessageData>> {
+    pub async fn fetch(
+        &self,
+        mailbox: MailboxId,
+        uids: &[u32],
+        want: Want,
+    ) -> Result<Vec<MessageData>> {
         todo!()
     }
     /// Changes flags; returns the new flags of every message that still exists (changed or
@@ -302,20 +335,42 @@ impl Store {
     }
     /// Copies messages (flags and internal date kept); returns (source uid, new uid) pairs
     /// and the destination UIDVALIDITY.
-    pub async fn copy(&self, from: MailboxId, uids: &[u32], to: MailboxId, origin: Origin) -> Result<(u32, Vec<(u32, u32)>)> {
+    pub async fn copy(
+        &self,
+        from: MailboxId,
+        uids: &[u32],
+        to: MailboxId,
+        origin: Origin,
+    ) -> Result<(u32, Vec<(u32, u32)>)> {
         todo!()
     }
     /// `copy` then removal from the source, in one transaction.
-    pub async fn move_messages(&self, from: MailboxId, uids: &[u32], to: MailboxId, origin: Origin) -> Result<(u32, Vec<(u32, u32)>)> {
+    pub async fn move_messages(
+        &self,
+        from: MailboxId,
+        uids: &[u32],
+        to: MailboxId,
+        origin: Origin,
+    ) -> Result<(u32, Vec<(u32, u32)>)> {
         todo!()
     }
     /// Removes messages flagged \Deleted (only among `only` when given: UID EXPUNGE);
     /// returns their UIDs ascending.
-    pub async fn expunge(&self, mailbox: MailboxId, only: Option<&[u32]>, origin: Origin) -> Result<Vec<u32>> {
+    pub async fn expunge(
+        &self,
+        mailbox: MailboxId,
+        only: Option<&[u32]>,
+        origin: Origin,
+    ) -> Result<Vec<u32>> {
         todo!()
     }
     /// Removes the given messages whatever their flags (the external agent's delete).
-    pub async fn remove(&self, mailbox: MailboxId, uids: &[u32], origin: Origin) -> Result<Vec<u32>> {
+    pub async fn remove(
+        &self,
+        mailbox: MailboxId,
+        uids: &[u32],
+        origin: Origin,
+    ) -> Result<Vec<u32>> {
         todo!()
     }
 

@@ -93,11 +93,21 @@ pub enum Code {
     UidNext(u32),
     UidValidity(u32),
     Unseen(u32),
-    AppendUid { uidvalidity: u32, uids: UidSet },
-    CopyUid { uidvalidity: u32, source: UidSet, destination: UidSet },
+    AppendUid {
+        uidvalidity: u32,
+        uids: UidSet,
+    },
+    CopyUid {
+        uidvalidity: u32,
+        source: UidSet,
+        destination: UidSet,
+    },
     /// Any other code: an atom and optional text, e.g. RFC 5530's `ALREADYEXISTS`,
     /// `NONEXISTENT`, `CANNOT`, `LIMIT`, `UNAVAILABLE`, or a hook's `THROTTLED`.
-    Other { atom: String, text: Option<String> },
+    Other {
+        atom: String,
+        text: Option<String>,
+    },
 }
 
 /// Untagged data responses (RFC 3501 §7.2 – §7.4 and extensions).

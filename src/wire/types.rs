@@ -326,7 +326,9 @@ pub struct BodyFields {
 pub enum SingleKind {
     Basic,
     /// `text/*`: size in lines of the encoded body.
-    Text { lines: u32 },
+    Text {
+        lines: u32,
+    },
     /// `message/rfc822`: the encapsulated message.
     Message {
         envelope: Box<Envelope>,
