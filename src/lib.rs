@@ -11,7 +11,15 @@
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
 //! - `cli`: the `imap-mimic` subcommands.
 
+pub mod cli;
+pub mod handlers;
 pub mod mime;
+pub mod password;
+pub mod profile;
 pub mod secret;
+pub mod server;
+pub mod session;
 pub mod storage;
+pub mod testkit;
+pub mod transcript;
 pub mod wire;

@@ -11,6 +11,7 @@ pub mod command;
 pub mod decode;
 pub mod encode;
 pub mod fragment;
+pub mod mutf7;
 pub mod response;
 pub mod types;
 

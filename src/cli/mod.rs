@@ -1,0 +1,81 @@
+//! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
+
+pub mod profile;
+pub mod serve;
+pub mod user;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "imap-mimic",
+    version,
+    about = "An IMAP4rev1 server that behaves like a chosen Exchange version"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(serve::ServeArgs),
+    /// Manage users (add, list, remove, passwd).
+    User(user::UserArgs),
+    /// Inspect and validate profiles (list, show, check, diff, schema).
+    Profile(profile::ProfileArgs),
+}
+
+/// Where the data lives, shared by every subcommand that opens the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// Data directory (SQLite database, generated certificate); created on first run.
+    #[arg(long, default_value = "imap-mimic-data", env = "IMAP_MIMIC_DATA")]
+    pub data: PathBuf,
+    /// Database URL (`sqlite:PATH` or `postgres://...`); defaults to SQLite in the data
+    /// directory.
+    #[arg(long, env = "IMAP_MIMIC_DATABASE")]
+    pub database: Option<String>,
+}
+
+impl DataArgs {
+    /// The database URL, creating the data directory for the SQLite default.
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data).map_err(|e| {
+            anyhow::anyhow!("cannot create data directory {}: {e}", self.data.display())
+        })?;
+        Ok(format!(
+            "sqlite:{}",
+            self.data.join("imap-mimic.db").display()
+        ))
+    }
+
+    pub async fn open(&self) -> anyhow::Result<crate::storage::Store> {
+        let url = self.database_url()?;
+        crate::storage::Store::open(&url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open database {url}: {e}"))
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Profile(args) = cli.command {
+        return profile::run(args);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::User(args) => user::run(args).await,
+            Command::Profile(_) => unreachable!("handled before the runtime starts"),
+        }
+    })
+}

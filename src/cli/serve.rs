@@ -1,0 +1,116 @@
+//! `imap-mimic serve`: load profiles, open the database, bind listeners, run until Ctrl-C
+//! or SIGTERM, then say BYE to every session.
+
+use super::DataArgs;
+use crate::password::{self, Cost};
+use crate::profile::load::Search;
+use crate::profile::Registry;
+use crate::secret::Secret;
+use crate::server::{ListenerSpec, Running, TlsMode};
+use anyhow::{bail, Context};
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Profile for the listeners: a name (`exchange-2016`) or a path to a profile file.
+    #[arg(long, default_value = "rfc3501")]
+    pub profile: String,
+    /// Address to listen on (repeatable).
+    #[arg(long, default_values = ["127.0.0.1:1143"])]
+    pub listen: Vec<SocketAddr>,
+    /// Extra directories of profile files (`./profiles` is read when it exists).
+    #[arg(long = "profiles-dir")]
+    pub profiles_dirs: Vec<PathBuf>,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let (search, profile_name) = profile_search(&args)?;
+    let set = search
+        .load()
+        .map_err(|e| anyhow::anyhow!("profiles do not load:\n{e}"))?;
+    if set.get(&profile_name).is_none() {
+        let known: Vec<&String> = set.profiles.keys().collect();
+        bail!("no profile named {profile_name:?}; known profiles: {known:?}");
+    }
+    let registry = Arc::new(Registry::new(set));
+    let store = args.data.open().await?;
+    ensure_a_user(&store, &args.listen).await?;
+    let specs: Vec<ListenerSpec> = args
+        .listen
+        .iter()
+        .map(|&addr| ListenerSpec {
+            addr,
+            tls: TlsMode::Starttls,
+            profile: profile_name.clone(),
+        })
+        .collect();
+    let running = Running::start(&specs, store, registry, None)
+        .await
+        .context("cannot bind the listeners")?;
+    tracing::info!(profile = %profile_name, data = %args.data.data.display(), "imap-mimic is serving; Ctrl-C stops it");
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    running.stop(std::time::Duration::from_secs(5)).await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The profile search path and the name to serve: `--profile` may name a file.
+fn profile_search(args: &ServeArgs) -> anyhow::Result<(Search, String)> {
+    let mut search = Search::default();
+    if std::path::Path::new("profiles").is_dir() {
+        search.dirs.push(PathBuf::from("profiles"));
+    }
+    search.dirs.extend(args.profiles_dirs.iter().cloned());
+    let looks_like_path = args.profile.ends_with(".toml") || args.profile.contains('/');
+    if !looks_like_path {
+        return Ok((search, args.profile.clone()));
+    }
+    let path = PathBuf::from(&args.profile);
+    let source = crate::profile::load::Source::read(&path).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let parsed = crate::profile::load::parse(source).map_err(|ds| {
+        let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })?;
+    search.files.push(path);
+    Ok((search, parsed.header.name))
+}
+
+/// With no users and only loopback listeners, creates `demo`/`demo` so a first run works.
+async fn ensure_a_user(store: &crate::storage::Store, listen: &[SocketAddr]) -> anyhow::Result<()> {
+    if !store.list_users().await?.is_empty() {
+        return Ok(());
+    }
+    if listen.iter().all(|a| a.ip().is_loopback()) {
+        let hash = password::hash(&Secret::new("demo"), Cost::Default);
+        store.create_user("demo", &hash).await?;
+        println!(
+            "No users yet: created user `demo` with password `demo` (listening on loopback only)."
+        );
+    } else {
+        println!("No users yet. Add one with: imap-mimic user add NAME");
+    }
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

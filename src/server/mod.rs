@@ -1,0 +1,100 @@
+//! Sockets only: listeners (accept, connection limits), the connection loop (buffers,
+//! framing, TLS upgrade, timers), and shutdown. Everything about IMAP is in `session`.
+
+pub mod connection;
+pub mod limits;
+pub mod listener;
+pub mod stream;
+
+use crate::profile::Registry;
+use crate::storage::Store;
+use limits::Tracker;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// How a listener speaks TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// Plaintext only (STARTTLS answered NO).
+    None,
+    /// Plaintext with STARTTLS (port 143 style).
+    Starttls,
+    /// TLS from the first byte (port 993 style).
+    Implicit,
+}
+
+/// One listening socket and the profile its connections get.
+#[derive(Clone, Debug)]
+pub struct ListenerSpec {
+    pub addr: SocketAddr,
+    pub tls: TlsMode,
+    pub profile: String,
+}
+
+/// What every connection shares.
+#[derive(Clone)]
+pub struct Shared {
+    pub store: Store,
+    pub registry: Arc<Registry>,
+    pub tracker: Arc<Tracker>,
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// A running server: its bound addresses and the handle that stops it.
+pub struct Running {
+    pub addrs: Vec<SocketAddr>,
+    shutdown: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+impl Running {
+    /// Binds every listener and starts accepting.
+    pub async fn start(
+        specs: &[ListenerSpec],
+        store: Store,
+        registry: Arc<Registry>,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<Running> {
+        let (shutdown, rx) = watch::channel(false);
+        let shared = Shared {
+            store,
+            registry,
+            tracker: Arc::new(Tracker::default()),
+            tls,
+            shutdown: rx,
+        };
+        let mut tasks = JoinSet::new();
+        let mut addrs = Vec::new();
+        for spec in specs {
+            let socket = TcpListener::bind(spec.addr).await?;
+            let addr = socket.local_addr()?;
+            addrs.push(addr);
+            tracing::info!(%addr, tls = ?spec.tls, profile = %spec.profile, "listening");
+            let spec = ListenerSpec {
+                addr,
+                ..spec.clone()
+            };
+            tasks.spawn(listener::accept_loop(socket, spec, shared.clone()));
+        }
+        Ok(Running {
+            addrs,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// Stops accepting, sends every session a BYE, and waits for them (up to `grace`).
+    pub async fn stop(mut self, grace: std::time::Duration) {
+        let _ = self.shutdown.send(true);
+        let wait = async { while self.tasks.join_next().await.is_some() {} };
+        if tokio::time::timeout(grace, wait).await.is_err() {
+            tracing::warn!("sessions still running after the grace period; aborting them");
+            self.tasks.abort_all();
+        }
+    }
+}

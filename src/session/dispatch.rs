@@ -1,0 +1,167 @@
+//! The path of one command inside the session: decode -> gate -> handler -> transition ->
+//! updates -> tagged status. Every error becomes an IMAP response here and nowhere else.
+
+use super::gate::gate;
+use super::selected::Selected;
+use super::state::{Outcome, Refused, State, Transition};
+use super::texts::Refusal;
+use super::updates::Moment;
+use super::{status, After, Mode, Reply, Session};
+use crate::handlers;
+use crate::wire::{
+    decode_command, peek_command, CommandBody, DecodeError, DecodeErrorKind, Response, StatusKind,
+    Tag,
+};
+use tokio::time::Instant;
+
+impl Session {
+    /// Handles one complete frame from the client.
+    pub async fn on_frame(&mut self, bytes: Vec<u8>) -> Reply {
+        self.last_command = Instant::now();
+        match std::mem::replace(&mut self.mode, Mode::Command) {
+            Mode::Command => self.command(bytes).await,
+            Mode::Authenticating { tag, mechanism } => {
+                self.sasl_response(tag, mechanism, &bytes).await
+            }
+            Mode::Idling { tag } => self.idle_line(tag, &bytes).await,
+        }
+    }
+
+    /// A command longer than `max_command_size` (its bytes were discarded).
+    pub fn on_too_long(&mut self, head: &[u8]) -> Reply {
+        let tag = peek_command(head, self.profile().framing.decode_options())
+            .map(|(t, _)| t)
+            .or_else(|| read_tag(head));
+        Reply::new(vec![self.refusal(tag, Refusal::CommandTooLong)])
+    }
+
+    /// A refused literal: the response to send.
+    pub fn literal_refused(&self, tag: Option<Tag>, refusal: Refusal) -> Reply {
+        Reply::new(vec![self.refusal(tag, refusal)])
+    }
+
+    async fn command(&mut self, bytes: Vec<u8>) -> Reply {
+        let command = match decode_command(&bytes, self.profile().framing.decode_options()) {
+            Ok(c) => c,
+            Err(e) => return Reply::new(vec![self.decode_error(e)]),
+        };
+        let tag = command.tag;
+        if let Err(r) = gate(
+            self.state.kind(),
+            &command.body,
+            &self.profile().capabilities,
+        ) {
+            return Reply::new(vec![self.refusal(Some(tag), r)]);
+        }
+        let name = command.body.name();
+        let moment = moment_for(&command.body);
+        match command.body {
+            CommandBody::Authenticate {
+                mechanism,
+                initial_response,
+            } => return self.authenticate(tag, &mechanism, initial_response).await,
+            CommandBody::Login { username, password } => {
+                return self.login(tag, &username, password).await
+            }
+            CommandBody::Idle => return self.idle_start(tag).await,
+            body => {
+                let result = handlers::run(self, body).await;
+                self.finish(tag, name, result, moment).await
+            }
+        }
+    }
+
+    /// Applies a handler's result: transition, updates, tagged status.
+    pub(super) async fn finish(
+        &mut self,
+        tag: Tag,
+        name: &str,
+        result: Result<Outcome, Refused>,
+        moment: Moment,
+    ) -> Reply {
+        let (mut responses, transition, last) = match result {
+            Ok(o) => {
+                let text = o
+                    .text
+                    .unwrap_or_else(|| self.profile().texts.completed(name));
+                let ok = status(Some(tag), StatusKind::Ok, o.code, text);
+                (o.untagged, o.transition, ok)
+            }
+            Err(r) => {
+                let refusal = self.profile().texts.refuse(Some(tag), r.refusal, r.code);
+                (r.untagged, r.transition, Response::Status(refusal))
+            }
+        };
+        let after = self.apply(transition);
+        if after == After::Continue {
+            let updates = self.flush(moment).await;
+            responses.extend(updates.responses);
+            if updates.after == After::Close {
+                return Reply {
+                    responses,
+                    after: After::Close,
+                };
+            }
+        }
+        responses.push(last);
+        Reply { responses, after }
+    }
+
+    /// The one place a state change happens.
+    fn apply(&mut self, transition: Option<Transition>) -> After {
+        let Some(t) = transition else {
+            return After::Continue;
+        };
+        let state = std::mem::replace(&mut self.state, State::Logout);
+        let (state, after) = match (t, state) {
+            (Transition::Logout, _) => (State::Logout, After::Close),
+            (Transition::StartTls, s) => (s, After::StartTls),
+            (Transition::Select(sel), State::Authenticated(u) | State::Selected(u, _)) => {
+                (State::Selected(u, sel), After::Continue)
+            }
+            (Transition::Unselect, State::Selected(u, _)) => {
+                (State::Authenticated(u), After::Continue)
+            }
+            (Transition::Login(u), _) => (State::Authenticated(u), After::Continue),
+            (_, s) => (s, After::Continue),
+        };
+        self.state = state;
+        after
+    }
+
+    fn decode_error(&self, e: DecodeError) -> Response {
+        let refusal = match e.kind {
+            DecodeErrorKind::NoTag | DecodeErrorKind::UnknownCommand => Refusal::UnknownCommand,
+            DecodeErrorKind::BadArguments => Refusal::BadArguments,
+        };
+        tracing::debug!(detail = %e.detail, "command refused by the decoder");
+        self.refusal(e.tag, refusal)
+    }
+
+    pub(super) fn refusal(&self, tag: Option<Tag>, refusal: Refusal) -> Response {
+        Response::Status(self.profile().texts.refuse(tag, refusal, None))
+    }
+
+    /// Replaces the selected state after a successful SELECT / EXAMINE.
+    pub fn selected_mut(&mut self) -> Option<&mut Selected> {
+        self.state.selected_mut()
+    }
+}
+
+/// RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (their UID forms may).
+fn moment_for(body: &CommandBody) -> Moment {
+    match body {
+        CommandBody::Fetch { uid: false, .. }
+        | CommandBody::Store { uid: false, .. }
+        | CommandBody::Search { uid: false, .. } => Moment::NoExpunge,
+        _ => Moment::Full,
+    }
+}
+
+/// The first word of a line, as a tag, for responses to lines the decoder cannot read.
+fn read_tag(head: &[u8]) -> Option<Tag> {
+    let end = head
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t' || b == b'\r' || b == b'\n')?;
+    Tag::new(String::from_utf8_lossy(&head[..end]).into_owned())
+}

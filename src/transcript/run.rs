@@ -1,0 +1,324 @@
+//! Plays the client side of a transcript against a server over TCP and checks every line
+//! the server sends, in order, byte for byte (or by regex where the transcript says).
+
+use super::{Step, StepKind, Transcript};
+use regex::Regex;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{timeout_at, Instant};
+
+/// Where and why a run failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct Failure {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// What a successful run saw: every byte each connection received.
+#[derive(Debug, Default)]
+pub struct Played {
+    pub received: Vec<(usize, Vec<u8>)>,
+}
+
+struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    raw: Vec<u8>,
+    forbidden: Vec<(usize, Regex)>,
+    eof: bool,
+}
+
+impl Conn {
+    /// The next CRLF-terminated line (without CRLF), None at end of stream.
+    async fn line(&mut self, deadline: Instant) -> Result<Option<String>, String> {
+        loop {
+            if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
+                let line: Vec<u8> = self.buf.drain(..i + 2).take(i).collect();
+                return Ok(Some(String::from_utf8_lossy(&line).into_owned()));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            let mut chunk = [0u8; 16384];
+            match timeout_at(deadline, self.stream.read(&mut chunk)).await {
+                Err(_) => {
+                    return Err(format!(
+                        "timed out; buffered: {:?}",
+                        String::from_utf8_lossy(&self.buf)
+                    ))
+                }
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => self.eof = true,
+                Ok(Err(e)) => return Err(format!("read error: {e}")),
+                Ok(Ok(0)) => self.eof = true,
+                Ok(Ok(n)) => {
+                    self.buf.extend_from_slice(&chunk[..n]);
+                    self.raw.extend_from_slice(&chunk[..n]);
+                }
+            }
+        }
+    }
+
+    /// Before the client speaks again: whatever already arrived must not match an active
+    /// `S!`, which then expires.
+    async fn settle_forbidden(&mut self) -> Result<(), String> {
+        if self.forbidden.is_empty() {
+            return Ok(());
+        }
+        let grace = Instant::now() + Duration::from_millis(50);
+        let _ = self.line(grace).await.map(|line| {
+            if let Some(line) = line {
+                // Put it back: it is for the next expectation.
+                let mut again = line.into_bytes();
+                again.extend_from_slice(b"\r\n");
+                again.extend_from_slice(&self.buf);
+                self.buf = again;
+            }
+        });
+        let pending = String::from_utf8_lossy(&self.buf).into_owned();
+        for line in pending.split("\r\n") {
+            self.check_forbidden(line)?;
+        }
+        self.forbidden.clear();
+        Ok(())
+    }
+
+    fn check_forbidden(&self, line: &str) -> Result<(), String> {
+        match self.forbidden.iter().find(|(_, re)| re.is_match(line)) {
+            Some((at, re)) => Err(format!(
+                "server sent {line:?}, forbidden since line {at} ({re})"
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Runs `t` against `addr`; each expected line must arrive within `wait`.
+pub async fn run(t: &Transcript, addr: SocketAddr, wait: Duration) -> Result<Played, Failure> {
+    let mut player = Player {
+        addr,
+        wait,
+        conns: HashMap::new(),
+        vars: HashMap::new(),
+    };
+    for step in &t.steps {
+        player.step(step).await.map_err(|message| Failure {
+            file: t.name.clone(),
+            line: step.line,
+            message,
+        })?;
+    }
+    let last = t.steps.last().map_or(0, |s| s.line);
+    player.finish().await.map_err(|message| Failure {
+        file: t.name.clone(),
+        line: last,
+        message,
+    })
+}
+
+struct Player {
+    addr: SocketAddr,
+    wait: Duration,
+    conns: HashMap<usize, Conn>,
+    vars: HashMap<String, String>,
+}
+
+impl Player {
+    async fn conn(&mut self, n: usize) -> Result<&mut Conn, String> {
+        if !self.conns.contains_key(&n) {
+            let stream = TcpStream::connect(self.addr)
+                .await
+                .map_err(|e| format!("connect: {e}"))?;
+            let conn = Conn {
+                stream,
+                buf: Vec::new(),
+                raw: Vec::new(),
+                forbidden: Vec::new(),
+                eof: false,
+            };
+            self.conns.insert(n, conn);
+        }
+        self.conns
+            .get_mut(&n)
+            .ok_or_else(|| "no connection".to_string())
+    }
+
+    async fn step(&mut self, step: &Step) -> Result<(), String> {
+        let deadline = Instant::now() + self.wait;
+        match &step.kind {
+            StepKind::Sleep(d) => tokio::time::sleep(*d).await,
+            StepKind::Send(text) => {
+                let line = substitute(text, &self.vars)?;
+                let conn = self.conn(step.conn).await?;
+                conn.settle_forbidden().await?;
+                let bytes = [line.as_bytes(), b"\r\n"].concat();
+                conn.stream
+                    .write_all(&bytes)
+                    .await
+                    .map_err(|e| format!("write: {e}"))?;
+            }
+            StepKind::Expect(expected) => {
+                let (re, names) = pattern(expected, &self.vars)?;
+                let got = self.expect_line(step.conn, deadline).await?;
+                let caps = re
+                    .captures(&got)
+                    .ok_or_else(|| format!("expected {expected:?}\n     got {got:?}"))?;
+                self.capture(&names, &caps)?;
+            }
+            StepKind::ExpectRegex(re) => {
+                let re = Regex::new(re).map_err(|e| format!("bad regex: {e}"))?;
+                let got = self.expect_line(step.conn, deadline).await?;
+                if !re.is_match(&got) {
+                    return Err(format!("expected a line matching {re}\n     got {got:?}"));
+                }
+            }
+            StepKind::Forbid(re) => {
+                let re = Regex::new(re).map_err(|e| format!("bad regex: {e}"))?;
+                self.conn(step.conn).await?.forbidden.push((step.line, re));
+            }
+            StepKind::ExpectClosed => {
+                let conn = self.conn(step.conn).await?;
+                if let Some(line) = conn.line(deadline).await? {
+                    return Err(format!("expected the server to close; got {line:?}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn expect_line(&mut self, n: usize, deadline: Instant) -> Result<String, String> {
+        let conn = self.conn(n).await?;
+        let line = conn
+            .line(deadline)
+            .await?
+            .ok_or("the server closed the connection")?;
+        conn.check_forbidden(&line)?;
+        Ok(line)
+    }
+
+    fn capture(&mut self, names: &[String], caps: &regex::Captures<'_>) -> Result<(), String> {
+        for (i, name) in names.iter().enumerate() {
+            let value = caps.get(i + 1).map_or("", |m| m.as_str()).to_string();
+            match self.vars.get(name) {
+                Some(v) if *v != value => return Err(format!("${name} was {v:?}, now {value:?}")),
+                _ => {
+                    self.vars.insert(name.clone(), value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Nothing unexpected may be left: no unread complete line on any open connection.
+    async fn finish(self) -> Result<Played, String> {
+        let mut played = Played::default();
+        let mut conns: Vec<(usize, Conn)> = self.conns.into_iter().collect();
+        conns.sort_by_key(|(n, _)| *n);
+        for (n, mut conn) in conns {
+            let grace = Instant::now() + Duration::from_millis(30);
+            if !conn.eof {
+                if let Ok(Some(line)) = conn.line(grace).await {
+                    return Err(format!(
+                        "connection {n}: unexpected line {line:?} after the last step"
+                    ));
+                }
+            }
+            played.received.push((n, conn.raw));
+        }
+        Ok(played)
+    }
+}
+
+/// Replaces `$name` with captured values in a client line (`$$` is a dollar sign).
+fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+    let mut out = String::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Var(v) => out.push_str(
+                vars.get(v)
+                    .ok_or_else(|| format!("${v} was never captured"))?,
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// A whole-line regex for an expected line: text literal, known `$vars` as their values,
+/// unknown ones as captures of one token.
+fn pattern(text: &str, vars: &HashMap<String, String>) -> Result<(Regex, Vec<String>), String> {
+    let mut re = String::from("^");
+    let mut names = Vec::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(t) => re.push_str(&regex::escape(t)),
+            Piece::Var(v) => match vars.get(v) {
+                Some(value) => re.push_str(&regex::escape(value)),
+                None => {
+                    re.push_str(r"([^\s\])]+)");
+                    names.push(v.to_string());
+                }
+            },
+        }
+    }
+    re.push('$');
+    Ok((Regex::new(&re).map_err(|e| e.to_string())?, names))
+}
+
+enum Piece<'a> {
+    Text(&'a str),
+    Var(&'a str),
+}
+
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i + 1..];
+        if let Some(stripped) = after.strip_prefix('$') {
+            out.push(Piece::Text(&rest[..i + 1]));
+            rest = stripped;
+            continue;
+        }
+        let len = after
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(after.len(), |(j, _)| j);
+        if len == 0 {
+            out.push(Piece::Text(&rest[..i + 1]));
+        } else {
+            out.push(Piece::Text(&rest[..i]));
+            out.push(Piece::Var(&after[..len]));
+        }
+        rest = &after[len..];
+    }
+    out.push(Piece::Text(rest));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_capture_and_substitute() {
+        let mut vars = HashMap::new();
+        let (re, names) = pattern("* OK [UIDVALIDITY $uv] x $$5", &vars).unwrap();
+        assert_eq!(names, vec!["uv".to_string()]);
+        let caps = re.captures("* OK [UIDVALIDITY 42] x $5").unwrap();
+        assert_eq!(&caps[1], "42");
+        vars.insert("uv".to_string(), "42".to_string());
+        assert_eq!(
+            substitute("a UID FETCH $uv UID", &vars).unwrap(),
+            "a UID FETCH 42 UID"
+        );
+        let (re, _) = pattern("[a.b] $uv", &vars).unwrap();
+        assert!(re.is_match("[a.b] 42"));
+        assert!(!re.is_match("[aXb] 42"));
+        assert!(substitute("$nope", &vars).is_err());
+    }
+}
