@@ -5,14 +5,21 @@ use crate::password::{self, Cost};
 use crate::profile::load::Search;
 use crate::profile::Registry;
 use crate::secret::Secret;
+use crate::server::tls::{ensure_generated, CertPaths, CertStore};
 use crate::server::{ListenerSpec, Running, TlsMode};
+use crate::transcript::run::Target;
 use crate::storage::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub struct TestServer {
+    /// The plaintext listener (STARTTLS offered).
     pub addr: SocketAddr,
+    /// The implicit-TLS listener.
+    pub tls_addr: SocketAddr,
+    /// A client configuration that trusts this server's certificate.
+    pub client_tls: Arc<rustls::ClientConfig>,
     pub store: Store,
     pub registry: Arc<Registry>,
     running: Option<Running>,
@@ -32,19 +39,34 @@ impl TestServer {
         std::fs::create_dir_all(&dir)?;
         let store = Store::open(&format!("sqlite:{}", dir.join("test.db").display())).await?;
         let registry = Arc::new(Registry::new(set));
-        let spec = ListenerSpec {
-            addr: "127.0.0.1:0".parse()?,
-            tls: TlsMode::Starttls,
+        let listener = |tls| ListenerSpec {
+            addr: "127.0.0.1:0".parse().expect("literal address"),
+            tls,
             profile: profile.to_string(),
         };
-        let running = Running::start(&[spec], store.clone(), registry.clone(), None).await?;
+        let specs = [listener(TlsMode::Starttls), listener(TlsMode::Implicit)];
+        let paths = CertPaths::generated_in(&dir);
+        ensure_generated(&paths)?;
+        let certs = CertStore::open(paths.clone())?;
+        let running = Running::start(&specs, store.clone(), registry.clone(), Some(certs.acceptor())).await?;
         Ok(TestServer {
             addr: running.addrs[0],
+            tls_addr: running.addrs[1],
+            client_tls: client_config(&paths.cert)?,
             store,
             registry,
             running: Some(running),
             dir,
         })
+    }
+
+    /// Where a transcript's connections go.
+    pub fn target(&self) -> Target {
+        Target {
+            plain: self.addr,
+            implicit: Some(self.tls_addr),
+            tls: Some(self.client_tls.clone()),
+        }
     }
 
     /// Creates a user with a cheap password hash.
@@ -60,6 +82,21 @@ impl TestServer {
             r.stop(std::time::Duration::from_secs(2)).await;
         }
     }
+}
+
+/// A rustls client that trusts exactly the certificate in `cert`.
+pub fn client_config(cert: &std::path::Path) -> anyhow::Result<Arc<rustls::ClientConfig>> {
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls_pki_types::CertificateDer::pem_file_iter(cert)? {
+        roots.add(c?)?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 impl Drop for TestServer {

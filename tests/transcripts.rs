@@ -41,7 +41,7 @@ async fn run_one(path: PathBuf) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     }
-    let played = run::run(&transcript, server.addr, Duration::from_secs(5)).await;
+    let played = run::run(&transcript, &server.target(), Duration::from_secs(5)).await;
     server.stop().await;
     let played = played.map_err(|e| e.to_string())?;
     if transcript.profile == "rfc3501" {

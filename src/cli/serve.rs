@@ -6,6 +6,7 @@ use crate::password::{self, Cost};
 use crate::profile::load::Search;
 use crate::profile::Registry;
 use crate::secret::Secret;
+use crate::server::tls::{ensure_generated, CertPaths, CertStore};
 use crate::server::{ListenerSpec, Running, TlsMode};
 use anyhow::{bail, Context};
 use clap::Args;
@@ -24,9 +25,19 @@ pub struct ServeArgs {
     /// Address to listen on (repeatable).
     #[arg(long, default_values = ["127.0.0.1:1143"])]
     pub listen: Vec<SocketAddr>,
+    /// Address for implicit TLS (port 993 style; repeatable).
+    #[arg(long = "listen-tls")]
+    pub listen_tls: Vec<SocketAddr>,
     /// Extra directories of profile files (`./profiles` is read when it exists).
     #[arg(long = "profiles-dir")]
     pub profiles_dirs: Vec<PathBuf>,
+    /// PEM certificate chain; without it a self-signed certificate is generated into the
+    /// data directory on first run.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for `--tls-cert`.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -41,16 +52,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let registry = Arc::new(Registry::new(set));
     let store = args.data.open().await?;
     ensure_a_user(&store, &args.listen).await?;
-    let specs: Vec<ListenerSpec> = args
-        .listen
-        .iter()
-        .map(|&addr| ListenerSpec {
-            addr,
-            tls: TlsMode::Starttls,
-            profile: profile_name.clone(),
-        })
-        .collect();
-    let running = Running::start(&specs, store, registry, None)
+    let certs = certificates(&args)?;
+    let listener = |addr, tls| ListenerSpec {
+        addr,
+        tls,
+        profile: profile_name.clone(),
+    };
+    let mut specs: Vec<ListenerSpec> = args.listen.iter().map(|&a| listener(a, TlsMode::Starttls)).collect();
+    specs.extend(args.listen_tls.iter().map(|&a| listener(a, TlsMode::Implicit)));
+    let running = Running::start(&specs, store, registry, Some(certs.acceptor()))
         .await
         .context("cannot bind the listeners")?;
     tracing::info!(profile = %profile_name, data = %args.data.data.display(), "imap-mimic is serving; Ctrl-C stops it");
@@ -58,6 +68,27 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing::info!("shutting down");
     running.stop(std::time::Duration::from_secs(5)).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The configured certificate, or the generated one (created on first run).
+fn certificates(args: &ServeArgs) -> anyhow::Result<Arc<CertStore>> {
+    let paths = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => CertPaths {
+            cert: cert.clone(),
+            key: key.clone(),
+        },
+        _ => {
+            let paths = CertPaths::generated_in(&args.data.data);
+            std::fs::create_dir_all(&args.data.data)?;
+            if ensure_generated(&paths)? {
+                println!("Generated a self-signed TLS certificate: {}", paths.cert.display());
+            }
+            paths
+        }
+    };
+    let store = CertStore::open(paths)?;
+    println!("TLS certificate SHA-256 fingerprint: {}", store.fingerprint());
+    Ok(store)
 }
 
 /// The profile search path and the name to serve: `--profile` may name a file.

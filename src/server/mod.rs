@@ -5,6 +5,7 @@ pub mod connection;
 pub mod limits;
 pub mod listener;
 pub mod stream;
+pub mod tls;
 
 use crate::profile::Registry;
 use crate::storage::Store;

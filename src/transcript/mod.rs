@@ -14,6 +14,8 @@
 //! S: * OK [UIDVALIDITY $uv] x `$name` captures a token the first time, then must equal it
 //! sleep: 200                  wait 200 ms
 //! closed:                     the server must close the connection now
+//! tls:                        run the client TLS handshake now (after STARTTLS's OK)
+//! connect: implicit           header: connections go to the implicit-TLS port
 //! ```
 
 pub mod run;
@@ -26,6 +28,8 @@ pub struct Transcript {
     pub name: String,
     pub profile: String,
     pub users: Vec<(String, String)>,
+    /// Connections start with TLS (the implicit-TLS port).
+    pub implicit_tls: bool,
     pub steps: Vec<Step>,
 }
 
@@ -46,6 +50,7 @@ pub enum StepKind {
     Forbid(String),
     Sleep(Duration),
     ExpectClosed,
+    StartTls,
 }
 
 /// A problem in a transcript file.
@@ -63,6 +68,7 @@ impl Transcript {
             name: name.to_string(),
             profile: String::new(),
             users: Vec::new(),
+            implicit_tls: false,
             steps: Vec::new(),
         };
         for (i, raw) in text.lines().enumerate() {
@@ -77,11 +83,7 @@ impl Transcript {
             }
             match t.header(raw).map_err(err)? {
                 Directive::Header => {}
-                Directive::Step(kind) => t.steps.push(Step {
-                    line,
-                    conn: 1,
-                    kind,
-                }),
+                Directive::Step(conn, kind) => t.steps.push(Step { line, conn, kind }),
                 Directive::NotHeader => {
                     let (conn, kind) = step(raw).map_err(err)?;
                     t.steps.push(Step { line, conn, kind });
@@ -98,13 +100,17 @@ impl Transcript {
         Ok(t)
     }
 
-    /// Header directives, and `sleep:` / `closed:`, which are steps.
+    /// Header directives, and `sleep:` / `closed:` / `tls:`, which are steps.
     fn header(&mut self, raw: &str) -> Result<Directive, String> {
         let Some((key, value)) = raw.split_once(':') else {
             return Ok(Directive::NotHeader);
         };
         let value = value.trim();
-        match key {
+        // `closed2:`, `tls2:`, `sleep2:` name a connection like `C2:` does.
+        let word = key.trim_end_matches(|c: char| c.is_ascii_digit());
+        let conn = key[word.len()..].parse().unwrap_or(1);
+        let as_step = |kind| Ok(Directive::Step(conn, kind));
+        match word {
             "profile" => self.profile = value.to_string(),
             "user" => {
                 let (u, p) = value
@@ -116,9 +122,12 @@ impl Transcript {
                 let ms = value
                     .parse()
                     .map_err(|_| format!("`sleep:` needs milliseconds, not {value:?}"))?;
-                return Ok(Directive::Step(StepKind::Sleep(Duration::from_millis(ms))));
+                return as_step(StepKind::Sleep(Duration::from_millis(ms)));
             }
-            "closed" => return Ok(Directive::Step(StepKind::ExpectClosed)),
+            "closed" => return as_step(StepKind::ExpectClosed),
+            "tls" => return as_step(StepKind::StartTls),
+            "connect" if value == "implicit" => self.implicit_tls = true,
+            "connect" => return Err(format!("`connect:` takes `implicit`, not {value:?}")),
             _ => return Ok(Directive::NotHeader),
         }
         Ok(Directive::Header)
@@ -127,7 +136,7 @@ impl Transcript {
 
 enum Directive {
     Header,
-    Step(StepKind),
+    Step(usize, StepKind),
     NotHeader,
 }
 
@@ -160,7 +169,7 @@ mod tests {
     #[test]
     fn parses_every_directive() {
         let text = "# hi\nprofile: rfc3501\nuser: alice pw\nC: a NOOP\nS: a OK NOOP completed.\n\
-                    C2: b LOGOUT\nS2~ ^\\* BYE\nS! FETCH\nsleep: 20\nclosed:\nS: \n";
+                    C2: b LOGOUT\nS2~ ^\\* BYE\nS! FETCH\nsleep: 20\nclosed:\nS: \ntls2:\n";
         let t = Transcript::parse("t", text).unwrap();
         assert_eq!(t.profile, "rfc3501");
         assert_eq!(t.users, vec![("alice".into(), "pw".into())]);
@@ -176,6 +185,7 @@ mod tests {
                 (1, StepKind::Sleep(Duration::from_millis(20))),
                 (1, StepKind::ExpectClosed),
                 (1, StepKind::Expect(String::new())),
+                (2, StepKind::StartTls),
             ]
         );
         assert_eq!(t.steps[0].line, 4);

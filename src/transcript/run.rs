@@ -5,6 +5,7 @@ use super::{Step, StepKind, Transcript};
 use regex::Regex;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -25,8 +26,60 @@ pub struct Played {
     pub received: Vec<(usize, Vec<u8>)>,
 }
 
+/// Where a transcript's connections go, and how TLS is verified.
+#[derive(Clone)]
+pub struct Target {
+    /// The plaintext (STARTTLS) listener.
+    pub plain: SocketAddr,
+    /// The implicit-TLS listener, for `connect: implicit`.
+    pub implicit: Option<SocketAddr>,
+    /// Client TLS settings for `tls:` and implicit TLS.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+enum Io {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+    Gone,
+}
+
+impl Io {
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Io::Plain(s) => s.read(buf).await,
+            Io::Tls(s) => s.read(buf).await,
+            Io::Gone => Ok(0),
+        }
+    }
+
+    async fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Io::Plain(s) => s.write_all(buf).await,
+            Io::Tls(s) => {
+                s.write_all(buf).await?;
+                s.flush().await
+            }
+            Io::Gone => Err(std::io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    /// Runs the client handshake over the plaintext socket.
+    async fn upgrade(&mut self, config: Arc<rustls::ClientConfig>) -> Result<(), String> {
+        let Io::Plain(tcp) = std::mem::replace(self, Io::Gone) else {
+            return Err("TLS is already on".to_string());
+        };
+        let name = rustls_pki_types::ServerName::try_from("localhost").map_err(|e| e.to_string())?;
+        let tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
+            .await
+            .map_err(|e| format!("TLS handshake: {e}"))?;
+        *self = Io::Tls(Box::new(tls));
+        Ok(())
+    }
+}
+
 struct Conn {
-    stream: TcpStream,
+    stream: Io,
     buf: Vec<u8>,
     raw: Vec<u8>,
     forbidden: Vec<(usize, Regex)>,
@@ -97,10 +150,11 @@ impl Conn {
     }
 }
 
-/// Runs `t` against `addr`; each expected line must arrive within `wait`.
-pub async fn run(t: &Transcript, addr: SocketAddr, wait: Duration) -> Result<Played, Failure> {
+/// Runs `t` against `target`; each expected line must arrive within `wait`.
+pub async fn run(t: &Transcript, target: &Target, wait: Duration) -> Result<Played, Failure> {
     let mut player = Player {
-        addr,
+        target: target.clone(),
+        implicit: t.implicit_tls,
         wait,
         conns: HashMap::new(),
         vars: HashMap::new(),
@@ -121,7 +175,8 @@ pub async fn run(t: &Transcript, addr: SocketAddr, wait: Duration) -> Result<Pla
 }
 
 struct Player {
-    addr: SocketAddr,
+    target: Target,
+    implicit: bool,
     wait: Duration,
     conns: HashMap<usize, Conn>,
     vars: HashMap<String, String>,
@@ -130,9 +185,7 @@ struct Player {
 impl Player {
     async fn conn(&mut self, n: usize) -> Result<&mut Conn, String> {
         if !self.conns.contains_key(&n) {
-            let stream = TcpStream::connect(self.addr)
-                .await
-                .map_err(|e| format!("connect: {e}"))?;
+            let stream = self.connect().await?;
             let conn = Conn {
                 stream,
                 buf: Vec::new(),
@@ -145,6 +198,24 @@ impl Player {
         self.conns
             .get_mut(&n)
             .ok_or_else(|| "no connection".to_string())
+    }
+
+    async fn connect(&self) -> Result<Io, String> {
+        let addr = match (self.implicit, self.target.implicit) {
+            (true, Some(a)) => a,
+            (true, None) => return Err("no implicit-TLS listener to connect to".to_string()),
+            (false, _) => self.target.plain,
+        };
+        let tcp = TcpStream::connect(addr).await.map_err(|e| format!("connect: {e}"))?;
+        let mut io = Io::Plain(tcp);
+        if self.implicit {
+            io.upgrade(self.tls_config()?).await?;
+        }
+        Ok(io)
+    }
+
+    fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>, String> {
+        self.target.tls.clone().ok_or_else(|| "no TLS client settings".to_string())
     }
 
     async fn step(&mut self, step: &Step) -> Result<(), String> {
@@ -179,6 +250,15 @@ impl Player {
             StepKind::Forbid(re) => {
                 let re = Regex::new(re).map_err(|e| format!("bad regex: {e}"))?;
                 self.conn(step.conn).await?.forbidden.push((step.line, re));
+            }
+            StepKind::StartTls => {
+                let config = self.tls_config()?;
+                let conn = self.conn(step.conn).await?;
+                if !conn.buf.is_empty() {
+                    let left = String::from_utf8_lossy(&conn.buf).into_owned();
+                    return Err(format!("unread bytes before the TLS handshake: {left:?}"));
+                }
+                conn.stream.upgrade(config).await?;
             }
             StepKind::ExpectClosed => {
                 let conn = self.conn(step.conn).await?;
