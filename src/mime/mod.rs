@@ -4,6 +4,20 @@
 //! Sits beside the handlers on the command path: `handlers::append` calls `analyze`,
 //! `handlers::fetch` calls `section`, `handlers::search` calls the matchers. Never fails: a
 //! malformed message still yields a best-effort structure, as mature servers do.
+//!
+//! Inside: `tree` turns mail-parser's parse into the IMAP part tree (and owns every
+//! degradation rule for malformed MIME); `envelope` + `address`, `structure` + `params`
+//! render it for APPEND; `section` walks it for FETCH; `search` matches text for SEARCH;
+//! `headers` reads raw field values for all of them.
+
+mod address;
+mod envelope;
+mod headers;
+mod params;
+mod search;
+mod section;
+mod structure;
+mod tree;
 
 use crate::wire::types::{BodyStructure, Envelope, ImapDate, Section};
 
@@ -16,17 +30,21 @@ pub struct Analysis {
     pub header_len: u32,
 }
 
-/// Computes ENVELOPE and BODYSTRUCTURE of a message.
+/// Computes ENVELOPE and BODYSTRUCTURE of a message (RFC 3501 §7.4.2).
 pub fn analyze(raw: &[u8]) -> Analysis {
-    let _ = raw;
-    todo!("mime analyze")
+    let msg = tree::parse(raw);
+    let root = tree::root(raw, msg.as_ref());
+    Analysis {
+        envelope: envelope::envelope(raw, root.headers),
+        body: structure::structure(raw, &root),
+        header_len: u32::try_from(root.header.len()).unwrap_or(u32::MAX),
+    }
 }
 
 /// The bytes of `BODY[section]` (RFC 3501 §6.4.5), before any `<partial>`; None when the
 /// part does not exist.
 pub fn section(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
-    let _ = (raw, section);
-    todo!("mime section")
+    section::section(raw, section)
 }
 
 /// Where a SEARCH text key looks (RFC 3501 §6.4.4).
@@ -44,12 +62,21 @@ pub enum TextScope<'a> {
 /// transfer encodings and RFC 2047 words decoded. An empty needle matches when the scope
 /// exists (RFC 3501: `HEADER field ""` matches every message that has the field).
 pub fn matches(raw: &[u8], scope: TextScope<'_>, needle: &[u8]) -> bool {
-    let _ = (raw, scope, needle);
-    todo!("mime matches")
+    let needle = search::Needle::new(needle);
+    match scope {
+        TextScope::Header(name) => search::header_matches(raw, name, &needle),
+        // Every message has a body, if only an empty one.
+        TextScope::Body | TextScope::Text if needle.is_empty() => true,
+        TextScope::Body => tree::parse(raw).is_some_and(|m| search::body_matches(&m, &needle, 0)),
+        TextScope::Text => tree::parse(raw).is_some_and(|m| {
+            let fields = m.parts.first().map_or(&[][..], |p| &p.headers[..]);
+            search::any_header_matches(raw, fields, &needle) || search::body_matches(&m, &needle, 0)
+        }),
+    }
 }
 
-/// The date of the Date: header in its own zone, for SENTBEFORE / SENTON / SENTSINCE.
+/// The date of the Date: header in its own zone, for SENTBEFORE / SENTON / SENTSINCE
+/// (RFC 3501 §6.4.4 disregards time and timezone).
 pub fn sent_date(raw: &[u8]) -> Option<ImapDate> {
-    let _ = raw;
-    todo!("mime sent_date")
+    search::sent_date(raw)
 }
