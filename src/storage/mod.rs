@@ -5,8 +5,32 @@
 //! exact size, flags, dates, the MIME analysis) and never decides how a profile shows them.
 //! Every mutation appends to the `changes` table in the same transaction; sessions learn
 //! about changes from `changes_since`, woken by `Store::feed`.
+//!
+//! Backends: one `Store` type over an enum of `SqlitePool` / `PgPool` (not sqlx's `Any`
+//! driver; `db` says why). Queries are runtime-checked SQL text shared by both backends
+//! (`$n` placeholders); the schema lives in `migrations/{sqlite,postgres}/`, embedded by
+//! `migrate`. The `Store` methods are spread over the files below by subject.
+//!
+//! - `db`: the backend enum and its small query interface, error mapping.
+//! - `migrate`: embedded migrations.
+//! - `changes`: write transactions, the change log, `changes_since`.
+//! - `feed`: the watcher task that advances the feed for other processes' writes.
+//! - `users`, `mailboxes`, `messages` (APPEND, snapshot, FETCH), `flags` (STORE),
+//!   `transfer` (COPY, MOVE, EXPUNGE), `uids` (UID lists as SQL conditions).
+
+mod changes;
+mod db;
+mod feed;
+mod flags;
+mod mailboxes;
+mod messages;
+mod migrate;
+mod transfer;
+mod uids;
+mod users;
 
 use crate::wire::types::{BodyStructure, Envelope, ImapDateTime};
+use std::sync::Arc;
 
 pub type UserId = i64;
 pub type MailboxId = i64;
@@ -200,184 +224,46 @@ impl Feed {
     }
 }
 
-/// The database: a pool plus the change feed. Cheap to clone.
+/// The database: a pool plus the change feed. Cheap to clone; `Send + Sync`; every method
+/// may be called from any tokio task.
 #[derive(Clone, Debug)]
 pub struct Store {
     feed: Feed,
+    inner: Arc<Inner>,
 }
 
-#[allow(unused_variables)]
+#[derive(Debug)]
+struct Inner {
+    db: db::Db,
+    /// SQLite allows one writer: in-process writers queue here (see `Store::write`).
+    write_lock: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// Stops the feed watcher when the last clone of the store is dropped.
+    _watcher: feed::Watcher,
+}
+
 impl Store {
-    /// Opens (creating and migrating as needed) `sqlite:PATH` or `postgres://...`.
+    /// Opens (creating and migrating as needed) `sqlite:PATH` or `postgres://...`. Must be
+    /// called within a tokio runtime: it spawns the feed watcher.
     pub async fn open(url: &str) -> Result<Store> {
-        todo!()
+        let db = db::Db::connect(url).await?;
+        migrate::run(&db).await?;
+        let feed = Feed::new(feed::max_seq(&db).await?);
+        let write_lock = match db.dialect() {
+            db::Dialect::Sqlite => Some(Arc::new(tokio::sync::Mutex::new(()))),
+            db::Dialect::Postgres => None,
+        };
+        let watcher = feed::spawn(&db, feed.clone());
+        Ok(Store {
+            feed,
+            inner: Arc::new(Inner {
+                db,
+                write_lock,
+                _watcher: watcher,
+            }),
+        })
     }
 
     pub fn feed(&self) -> &Feed {
         &self.feed
-    }
-
-    // --- users ---
-
-    pub async fn create_user(&self, name: &str, password_hash: &str) -> Result<User> {
-        todo!()
-    }
-    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
-        todo!()
-    }
-    pub async fn list_users(&self) -> Result<Vec<User>> {
-        todo!()
-    }
-    /// Deletes the user and everything they own.
-    pub async fn delete_user(&self, name: &str) -> Result<()> {
-        todo!()
-    }
-    pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<()> {
-        todo!()
-    }
-
-    // --- mailboxes ---
-
-    pub async fn list_mailboxes(&self, user: UserId) -> Result<Vec<Mailbox>> {
-        todo!()
-    }
-    pub async fn mailbox(&self, id: MailboxId) -> Result<Option<Mailbox>> {
-        todo!()
-    }
-    /// Creates one mailbox with a fresh UIDVALIDITY (never reused for that user) and
-    /// UIDNEXT 1. `AlreadyExists` when the exact name exists.
-    pub async fn create_mailbox(
-        &self,
-        user: UserId,
-        name: &str,
-        selectable: bool,
-    ) -> Result<Mailbox> {
-        todo!()
-    }
-    /// Makes a `\Noselect` placeholder selectable again (CREATE of an existing parent) or
-    /// the reverse (DELETE of a parent under `rfc3501`, which also removes its messages).
-    pub async fn set_selectable(
-        &self,
-        id: MailboxId,
-        selectable: bool,
-        origin: Origin,
-    ) -> Result<()> {
-        todo!()
-    }
-    /// Deletes the mailbox and its messages; selected sessions see `MailboxGone`.
-    pub async fn delete_mailbox(&self, id: MailboxId, origin: Origin) -> Result<()> {
-        todo!()
-    }
-    /// Renames several mailboxes in one transaction (a mailbox and its inferiors), keeping
-    /// their messages and UIDVALIDITY. `AlreadyExists` if a target name exists.
-    pub async fn rename_mailboxes(
-        &self,
-        renames: &[(MailboxId, String)],
-        origin: Origin,
-    ) -> Result<()> {
-        todo!()
-    }
-    pub async fn counts(&self, id: MailboxId) -> Result<Counts> {
-        todo!()
-    }
-
-    // --- subscriptions (names, whether or not the mailbox exists) ---
-
-    pub async fn subscribe(&self, user: UserId, name: &str) -> Result<()> {
-        todo!()
-    }
-    pub async fn unsubscribe(&self, user: UserId, name: &str) -> Result<()> {
-        todo!()
-    }
-    pub async fn subscriptions(&self, user: UserId) -> Result<Vec<String>> {
-        todo!()
-    }
-
-    // --- messages ---
-
-    /// Stores a message with the next UID; returns (uidvalidity, uid).
-    pub async fn append(
-        &self,
-        mailbox: MailboxId,
-        message: NewMessage<'_>,
-        origin: Origin,
-    ) -> Result<(u32, u32)> {
-        todo!()
-    }
-    pub async fn snapshot(&self, mailbox: MailboxId) -> Result<Snapshot> {
-        todo!()
-    }
-    /// Atomically raises the mailbox's recent floor to `up_to` (exclusive) and returns the
-    /// old floor: the caller owns \Recent for UIDs in `old..up_to`.
-    pub async fn claim_recent(&self, mailbox: MailboxId, up_to: u32) -> Result<u32> {
-        todo!()
-    }
-    /// Reads the given UIDs (ascending; missing ones are skipped) with what `want` asks.
-    pub async fn fetch(
-        &self,
-        mailbox: MailboxId,
-        uids: &[u32],
-        want: Want,
-    ) -> Result<Vec<MessageData>> {
-        todo!()
-    }
-    /// Changes flags; returns the new flags of every message that still exists (changed or
-    /// not), and appends a `Flags` change for each one that changed.
-    pub async fn store_flags(
-        &self,
-        mailbox: MailboxId,
-        uids: &[u32],
-        mode: crate::wire::types::StoreMode,
-        flags: &FlagSet,
-        origin: Origin,
-    ) -> Result<Vec<(u32, FlagSet)>> {
-        todo!()
-    }
-    /// Copies messages (flags and internal date kept); returns (source uid, new uid) pairs
-    /// and the destination UIDVALIDITY.
-    pub async fn copy(
-        &self,
-        from: MailboxId,
-        uids: &[u32],
-        to: MailboxId,
-        origin: Origin,
-    ) -> Result<(u32, Vec<(u32, u32)>)> {
-        todo!()
-    }
-    /// `copy` then removal from the source, in one transaction.
-    pub async fn move_messages(
-        &self,
-        from: MailboxId,
-        uids: &[u32],
-        to: MailboxId,
-        origin: Origin,
-    ) -> Result<(u32, Vec<(u32, u32)>)> {
-        todo!()
-    }
-    /// Removes messages flagged \Deleted (only among `only` when given: UID EXPUNGE);
-    /// returns their UIDs ascending.
-    pub async fn expunge(
-        &self,
-        mailbox: MailboxId,
-        only: Option<&[u32]>,
-        origin: Origin,
-    ) -> Result<Vec<u32>> {
-        todo!()
-    }
-    /// Removes the given messages whatever their flags (the external agent's delete).
-    pub async fn remove(
-        &self,
-        mailbox: MailboxId,
-        uids: &[u32],
-        origin: Origin,
-    ) -> Result<Vec<u32>> {
-        todo!()
-    }
-
-    // --- change feed ---
-
-    /// Changes of one mailbox after `position`, in order.
-    pub async fn changes_since(&self, mailbox: MailboxId, position: i64) -> Result<Vec<Change>> {
-        todo!()
     }
 }
