@@ -17,7 +17,16 @@
 //! - message/rfc822 with a base64 / quoted-printable encoding (RFC 2046 §5.2.1 forbids it):
 //!   a leaf, since its sub-parts would not be raw bytes of the stored message;
 //! - nesting deeper than [`MAX_DEPTH`]: the rest is one leaf (Dovecot's limit is also 100);
-//! - a Content-Type without type or subtype: the RFC 2045 §5.2 default, text/plain.
+//! - a Content-Type without type or subtype: the RFC 2045 §5.2 default, text/plain;
+//! - message/global and other message/* types: leaves (RFC 3501 gives ENVELOPE and parts
+//!   only to message/rfc822).
+//!
+//! Leniencies that come from mail-parser and are kept as they are: bare LF line endings
+//! work like CRLF; a header line without a colon is skipped and does not end the header
+//! (like Dovecot); a whitespace-only line ends the header; 8-bit bytes in fields are kept
+//! raw; a boundary delimiter is recognised wherever `--boundary` occurs, not only at the
+//! start of a line; the header of a message/rfc822 part whose content has no blank line is
+//! read past the enclosing boundary (structure then comes out odd, but in bounds).
 
 use super::{headers, params, params::MediaValue};
 use mail_parser::{Header, HeaderName, Message, MessageParser, PartType};
