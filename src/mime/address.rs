@@ -64,7 +64,10 @@ fn tokenize(s: &[u8]) -> Vec<Tok<'_>> {
                 i += 1;
             }
             _ => {
+                // A control byte on its own is kept as a one-byte atom (lenient, and it
+                // guarantees progress).
                 let start = i;
+                i += 1;
                 while s.get(i).is_some_and(|&c| is_atom_byte(c)) {
                     i += 1;
                 }

@@ -33,7 +33,7 @@ pub struct Analysis {
 /// Computes ENVELOPE and BODYSTRUCTURE of a message (RFC 3501 §7.4.2).
 pub fn analyze(raw: &[u8]) -> Analysis {
     let msg = tree::parse(raw);
-    let root = tree::root(raw, msg.as_ref());
+    let root = tree::root(raw, msg.get());
     Analysis {
         envelope: envelope::envelope(raw, root.headers),
         body: structure::structure(raw, &root),
@@ -67,11 +67,19 @@ pub fn matches(raw: &[u8], scope: TextScope<'_>, needle: &[u8]) -> bool {
         TextScope::Header(name) => search::header_matches(raw, name, &needle),
         // Every message has a body, if only an empty one.
         TextScope::Body | TextScope::Text if needle.is_empty() => true,
-        TextScope::Body => tree::parse(raw).is_some_and(|m| search::body_matches(&m, &needle, 0)),
-        TextScope::Text => tree::parse(raw).is_some_and(|m| {
-            let fields = m.parts.first().map_or(&[][..], |p| &p.headers[..]);
-            search::any_header_matches(raw, fields, &needle) || search::body_matches(&m, &needle, 0)
-        }),
+        TextScope::Body => {
+            let msg = search::parse_decoded(raw);
+            msg.get()
+                .is_some_and(|m| search::body_matches(m, &needle, 0))
+        }
+        TextScope::Text => {
+            let msg = search::parse_decoded(raw);
+            msg.get().is_some_and(|m| {
+                let fields = m.parts.first().map_or(&[][..], |p| &p.headers[..]);
+                search::any_header_matches(raw, fields, &needle)
+                    || search::body_matches(m, &needle, 0)
+            })
+        }
     }
 }
 
@@ -80,3 +88,6 @@ pub fn matches(raw: &[u8], scope: TextScope<'_>, needle: &[u8]) -> bool {
 pub fn sent_date(raw: &[u8]) -> Option<ImapDate> {
     search::sent_date(raw)
 }
+
+#[cfg(test)]
+mod robust_tests;

@@ -9,12 +9,26 @@ use super::{headers, tree};
 use crate::wire::types::ImapDate;
 use chrono::Datelike;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Header, HeaderValue, Message, MessageParser, PartType};
+use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser, PartType};
 use std::sync::LazyLock;
 
 /// Locates header fields without interpreting any; values are decoded on demand.
 static HEADER_PARSER: LazyLock<MessageParser> =
     LazyLock::new(|| MessageParser::new().default_header_ignore());
+
+/// mail-parser set up to decode bodies: transfer encodings (so it needs the
+/// Content-Transfer-Encoding field) and charsets (from Content-Type).
+static BODY_PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .header_content_type(HeaderName::ContentType)
+        .header_text(HeaderName::ContentTransferEncoding)
+        .default_header_ignore()
+});
+
+/// Parses a message with its bodies decoded to text.
+pub(crate) fn parse_decoded(raw: &[u8]) -> tree::Parsed<'_> {
+    tree::Parsed(BODY_PARSER.parse(raw))
+}
 
 /// A search string, lower-cased once. RFC 3501 leaves the case rules to the server; ASCII
 /// needles (the common case) are matched without allocating, others by Unicode

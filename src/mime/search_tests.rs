@@ -103,3 +103,17 @@ fn sent_date_in_the_header_zone() {
     assert_eq!(sent_date(b"Date: yesterday\r\n\r\n"), None);
     assert_eq!(sent_date(b"Date: 1 Mar 2020 00:00:00 -0000"), d(2020, 3, 1));
 }
+
+#[test]
+fn cjk_charsets_are_decoded() {
+    // "ハロー・ワールド" in Shift_JIS (body) and ISO-2022-JP (encoded word); needs
+    // mail-parser's `full_encoding` feature.
+    let raw = [
+        &b"Subject: =?iso-2022-jp?B?GyRCJU8lbSE8ISYlbyE8JWslSRsoQg==?=\r\n"[..],
+        b"Content-Type: text/plain; charset=Shift_JIS\r\n\r\n",
+        b"\x83n\x83\x8D\x81[\x81E\x83\x8F\x81[\x83\x8B\x83h\r\n",
+    ]
+    .concat();
+    assert!(matches(&raw, TextScope::Body, "ワールド".as_bytes()));
+    assert!(header(&raw, "subject", "ハロー"));
+}

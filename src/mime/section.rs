@@ -20,7 +20,7 @@ enum Target<'n, 'a> {
 /// does not apply to it.
 pub(crate) fn section(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
     let msg = tree::parse(raw);
-    let root = tree::root(raw, msg.as_ref());
+    let root = tree::root(raw, msg.get());
     let mut target = Target::Message(&root);
     for &n in &section.part {
         target = step(target, n)?;

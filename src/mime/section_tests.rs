@@ -249,3 +249,23 @@ fn raw_bytes_are_returned_as_stored() {
         Some(b"From: a@b\r\nno colon here\r\n\r\n".to_vec())
     );
 }
+
+#[test]
+fn boundary_that_prefixes_the_inner_boundary() {
+    let raw = b"Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n\
+Content-Type: multipart/alternative; boundary=b1_alt\r\n\r\n--b1_alt\r\n\r\nplain\r\n\
+--b1_alt\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--b1_alt--\r\n\r\n--b1\r\n\r\nsecond\r\n--b1--\r\n";
+    assert_eq!(
+        section(raw, &sec(&[1, 1], None)).as_deref(),
+        Some(&b"plain"[..])
+    );
+    assert_eq!(
+        section(raw, &sec(&[1, 2], None)).as_deref(),
+        Some(&b"<p>html</p>"[..])
+    );
+    assert_eq!(
+        section(raw, &sec(&[2], None)).as_deref(),
+        Some(&b"second"[..])
+    );
+    assert_eq!(section(raw, &sec(&[3], None)), None);
+}

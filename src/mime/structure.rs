@@ -21,26 +21,72 @@ use crate::wire::types::{BodyFields, BodyStructure, Disposition, MultiExt, Singl
 
 /// The body structure of `node` and everything below it.
 pub(crate) fn structure(raw: &[u8], node: &Node<'_>) -> BodyStructure {
+    counted(raw, node, false).0
+}
+
+/// The structure, and (when `total` is asked for, i.e. inside a message/rfc822 part) the
+/// number of LF in the node, header and body. Counts are built bottom-up so that each byte
+/// is counted once however deep the nesting: a message/rfc822 part's `lines` is its
+/// encapsulated message's total.
+fn counted(raw: &[u8], node: &Node<'_>, total: bool) -> (BodyStructure, usize) {
+    let count = |range: std::ops::Range<usize>| if total { lf(raw, range) } else { 0 };
+    let header_lf = count(node.header.clone());
     match &node.kind {
-        Kind::Multi(children) => BodyStructure::Multi {
-            parts: children.iter().map(|c| structure(raw, c)).collect(),
-            subtype: node.media.subtype.clone(),
-            ext: MultiExt {
-                params: node.media.params.clone(),
-                disposition: disposition(raw, node),
-                language: language(raw, node),
-                location: value(raw, node.headers, "Content-Location"),
-            },
-        },
-        _ => single(raw, node),
+        Kind::Multi(children) => {
+            let mut body_lf = 0;
+            let mut pos = node.body.start;
+            let mut parts = Vec::with_capacity(children.len());
+            for c in children {
+                let (part, n) = counted(raw, c, total);
+                // Preamble, boundary lines and epilogue are counted between the parts.
+                body_lf += count(pos..c.header.start) + n;
+                pos = pos.max(c.body.end);
+                parts.push(part);
+            }
+            body_lf += count(pos..node.body.end);
+            let multi = BodyStructure::Multi {
+                parts,
+                subtype: node.media.subtype.clone(),
+                ext: MultiExt {
+                    params: node.media.params.clone(),
+                    disposition: disposition(raw, node),
+                    language: language(raw, node),
+                    location: value(raw, node.headers, "Content-Location"),
+                },
+            };
+            (multi, header_lf + body_lf)
+        }
+        Kind::Message(inner) => {
+            let (body, lines) = counted(raw, inner, true);
+            let kind = SingleKind::Message {
+                envelope: Box::new(envelope(raw, inner.headers)),
+                body: Box::new(body),
+                lines: saturate(lines),
+            };
+            (single(raw, node, kind), header_lf + lines)
+        }
+        Kind::Leaf => {
+            let is_text = node.media.kind.eq_ignore_ascii_case("text");
+            let lines = if is_text {
+                lf(raw, node.body.clone())
+            } else {
+                count(node.body.clone())
+            };
+            let kind = if is_text {
+                SingleKind::Text {
+                    lines: saturate(lines),
+                }
+            } else {
+                SingleKind::Basic
+            };
+            (single(raw, node, kind), header_lf + lines)
+        }
     }
 }
 
-fn single(raw: &[u8], node: &Node<'_>) -> BodyStructure {
-    let body = raw.get(node.body.clone()).unwrap_or_default();
-    let is_text = node.media.kind.eq_ignore_ascii_case("text");
+fn single(raw: &[u8], node: &Node<'_>, kind: SingleKind) -> BodyStructure {
     let mut params = node.media.params.clone();
-    if is_text && node.media.param("charset").is_none() {
+    if node.media.kind.eq_ignore_ascii_case("text") && node.media.param("charset").is_none() {
         params.push(("charset".into(), b"us-ascii".to_vec()));
     }
     let encoding = first(raw, node.headers, "Content-Transfer-Encoding")
@@ -54,16 +100,7 @@ fn single(raw: &[u8], node: &Node<'_>) -> BodyStructure {
         id: value(raw, node.headers, "Content-ID"),
         description: value(raw, node.headers, "Content-Description"),
         encoding,
-        size: u32::try_from(body.len()).unwrap_or(u32::MAX),
-    };
-    let kind = match &node.kind {
-        Kind::Message(inner) => SingleKind::Message {
-            envelope: Box::new(envelope(raw, inner.headers)),
-            body: Box::new(structure(raw, inner)),
-            lines: lines(body),
-        },
-        _ if is_text => SingleKind::Text { lines: lines(body) },
-        _ => SingleKind::Basic,
+        size: saturate(node.body.len()),
     };
     BodyStructure::Single {
         fields,
@@ -96,7 +133,12 @@ fn language(raw: &[u8], node: &Node<'_>) -> Vec<Vec<u8>> {
         .unwrap_or_default()
 }
 
-fn lines(body: &[u8]) -> u32 {
-    let n = body.iter().filter(|&&b| b == b'\n').count();
+/// LF in `raw[range]`; an empty or inverted range counts none.
+fn lf(raw: &[u8], range: std::ops::Range<usize>) -> usize {
+    raw.get(range)
+        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+}
+
+fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

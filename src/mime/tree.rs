@@ -17,29 +17,94 @@
 //! - message/rfc822 with a base64 / quoted-printable encoding (RFC 2046 §5.2.1 forbids it):
 //!   a leaf, since its sub-parts would not be raw bytes of the stored message;
 //! - nesting deeper than [`MAX_DEPTH`]: the rest is one leaf (Dovecot's limit is also 100);
-//! - a Content-Type without type or subtype: the RFC 2045 §5.2 default, text/plain.
+//! - a Content-Type without type or subtype: the RFC 2045 §5.2 default, text/plain;
+//! - message/global and other message/* types: leaves (RFC 3501 gives ENVELOPE and parts
+//!   only to message/rfc822).
+//!
+//! Leniencies that come from mail-parser and are kept as they are: bare LF line endings
+//! work like CRLF; a header line without a colon is skipped and does not end the header
+//! (like Dovecot); a whitespace-only line ends the header; 8-bit bytes in fields are kept
+//! raw; a boundary delimiter is recognised wherever `--boundary` occurs, not only at the
+//! start of a line; the header of a message/rfc822 part whose content has no blank line is
+//! read past the enclosing boundary (structure then comes out odd, but in bounds).
 
 use super::{headers, params, params::MediaValue};
-use mail_parser::{Encoding, Header, HeaderName, Message, MessageParser, PartType};
+use mail_parser::{Header, HeaderName, Message, MessageParser, PartType};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// Deepest nesting of multiparts and messages shown as structure.
 pub(crate) const MAX_DEPTH: usize = 100;
 
-/// mail-parser set up to interpret only what the structure needs (boundaries and transfer
-/// encodings); other fields are located but not parsed, which keeps APPEND fast.
-static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+/// mail-parser set up to interpret only what the structure needs: Content-Type (type and
+/// boundary). Other fields are located but not parsed, and Content-Transfer-Encoding is
+/// deliberately not interpreted, so mail-parser does not decode base64 / quoted-printable
+/// bodies that IMAP serves raw anyway (this halves APPEND's cost).
+static FAST: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .header_content_type(HeaderName::ContentType)
+        .default_header_ignore()
+});
+
+/// The same with transfer encodings understood, for the rare message that needs it.
+static DECODING: LazyLock<MessageParser> = LazyLock::new(|| {
     MessageParser::new()
         .header_content_type(HeaderName::ContentType)
         .header_text(HeaderName::ContentTransferEncoding)
         .default_header_ignore()
 });
 
-/// Parses a message with the shared parser; None only when mail-parser finds neither a
-/// header field nor a blank line.
-pub(crate) fn parse(raw: &[u8]) -> Option<Message<'_>> {
-    PARSER.parse(raw)
+/// Parses a message for its structure; None only when mail-parser finds neither a header
+/// field nor a blank line. Without the transfer encoding, mail-parser would read an encoded
+/// message/rfc822 body as a message and its header scan could run past the boundary, so
+/// such a message is parsed again with encodings understood (its parts then end where
+/// mail-parser's decoder says, and `part` shows the encoded message as a leaf).
+pub(crate) fn parse(raw: &[u8]) -> Parsed<'_> {
+    let fast = Parsed(FAST.parse(raw));
+    match fast.get() {
+        Some(m) if has_encoded_message(raw, m, 0) => Parsed(DECODING.parse(raw)),
+        _ => fast,
+    }
+}
+
+/// A mail-parser parse that is dropped without recursion. mail-parser nests every
+/// encapsulated message inside its parent, and the derived drop recurses once per level:
+/// a 13 MB APPEND of 400,000 nested message/rfc822 headers would overflow the stack.
+pub(crate) struct Parsed<'a>(pub Option<Message<'a>>);
+
+impl<'a> Parsed<'a> {
+    pub fn get(&self) -> Option<&Message<'a>> {
+        self.0.as_ref()
+    }
+}
+
+impl Drop for Parsed<'_> {
+    fn drop(&mut self) {
+        let mut pending: Vec<Message<'_>> = self.0.take().into_iter().collect();
+        while let Some(mut m) = pending.pop() {
+            for p in &mut m.parts {
+                if let PartType::Message(inner) = std::mem::take(&mut p.body) {
+                    pending.push(inner);
+                }
+            }
+        }
+    }
+}
+
+/// A part mail-parser may take for a message (declared `message/*`, or without a
+/// Content-Type, as in a digest) whose transfer encoding is not the identity.
+fn has_encoded_message(raw: &[u8], m: &Message<'_>, depth: usize) -> bool {
+    m.parts.iter().any(|p| {
+        let ctype = p
+            .headers
+            .iter()
+            .find(|h| h.name == HeaderName::ContentType)
+            .and_then(|h| h.value.as_content_type());
+        let message_like = ctype.is_none_or(|c| c.ctype().eq_ignore_ascii_case("message"));
+        (message_like && !identity_encoding(raw, &p.headers))
+            || matches!(&p.body, PartType::Message(inner)
+                if depth < MAX_DEPTH && has_encoded_message(raw, inner, depth + 1))
+    })
 }
 
 /// One entity: a message, or a body part of a multipart.
@@ -119,7 +184,7 @@ fn part<'a>(
         }
         PartType::Message(inner)
             if is_rfc822(&media)
-                && p.encoding == Encoding::None
+                && identity_encoding(raw, &p.headers)
                 && inner.raw_message.as_ptr() == raw.as_ptr()
                 && !inner.parts.is_empty() =>
         {
@@ -157,6 +222,18 @@ fn clamp(start: u32, end: u32, bounds: &Range<usize>) -> Range<usize> {
     let start = (start as usize).clamp(lo, bounds.end);
     let end = (end as usize).clamp(start, bounds.end);
     start..end
+}
+
+/// RFC 2045 §6.1: 7bit, 8bit and binary leave the body as it is; only then are the
+/// encapsulated message's parts raw bytes of the stored message.
+fn identity_encoding(raw: &[u8], fields: &[Header<'_>]) -> bool {
+    headers::first(raw, fields, "Content-Transfer-Encoding").is_none_or(|f| {
+        let cte = params::first_token(f.value);
+        cte.is_empty()
+            || ["7bit", "8bit", "binary"]
+                .iter()
+                .any(|e| cte.eq_ignore_ascii_case(e))
+    })
 }
 
 fn is_rfc822(media: &MediaValue) -> bool {
