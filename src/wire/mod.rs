@@ -7,10 +7,12 @@
 //! rules for mailbox names) that a strict library rightly refuses to produce. imap-codec stays
 //! a dev-dependency oracle.
 
+pub mod chars;
 pub mod command;
 pub mod decode;
 pub mod encode;
 pub mod fragment;
+pub mod mutf7;
 pub mod response;
 pub mod types;
 
