@@ -15,7 +15,10 @@ pub fn is_ctl(b: u8) -> bool {
 /// `atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials /
 /// resp-specials`.
 pub fn is_atom_special(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']') || is_ctl(b)
+    matches!(
+        b,
+        b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+    ) || is_ctl(b)
 }
 
 /// `ATOM-CHAR = <any CHAR except atom-specials>`.
@@ -66,7 +69,9 @@ mod tests {
     #[test]
     fn classes_follow_rfc3501() {
         assert!(is_atom_char(b'a') && is_atom_char(b'+') && is_atom_char(b'&'));
-        for b in [b'(', b')', b'{', b' ', b'%', b'*', b'"', b'\\', b']', 0, 0x1f, 0x7f] {
+        for b in [
+            b'(', b')', b'{', b' ', b'%', b'*', b'"', b'\\', b']', 0, 0x1f, 0x7f,
+        ] {
             assert!(!is_atom_char(b), "{b:#x}");
         }
         assert!(!is_atom_char(0x80));

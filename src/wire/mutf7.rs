@@ -55,7 +55,9 @@ fn flush(pending: &mut Vec<u16>, out: &mut String) {
     }
     if nbits > 0 {
         // Left-align the remaining bits; the padding bits are zero, as §5.1.3 requires.
-        out.push(char::from(ALPHABET[((bits << (6 - nbits)) & 0x3f) as usize]));
+        out.push(char::from(
+            ALPHABET[((bits << (6 - nbits)) & 0x3f) as usize],
+        ));
     }
     out.push('-');
 }
@@ -139,7 +141,10 @@ fn sextets_to_units(run: &[u8], start: usize) -> Result<Vec<u16>, Mutf7Error> {
         }
     }
     if nbits >= 6 || bits & ((1 << nbits) - 1) != 0 {
-        return Err(err(start, "base64 sequence with leftover or non-zero padding bits"));
+        return Err(err(
+            start,
+            "base64 sequence with leftover or non-zero padding bits",
+        ));
     }
     Ok(units)
 }
@@ -154,7 +159,10 @@ mod tests {
         // §5.1.3: "~peter/mail/日本語/台北" is "~peter/mail/&ZeVnLIqe-/&U,BTFw-".
         let name = "~peter/mail/\u{65e5}\u{672c}\u{8a9e}/\u{53f0}\u{5317}";
         assert_eq!(encode(name), "~peter/mail/&ZeVnLIqe-/&U,BTFw-");
-        assert_eq!(decode(b"~peter/mail/&ZeVnLIqe-/&U,BTFw-").as_deref(), Ok(name));
+        assert_eq!(
+            decode(b"~peter/mail/&ZeVnLIqe-/&U,BTFw-").as_deref(),
+            Ok(name)
+        );
         assert_eq!(encode("A&B"), "A&-B");
         assert_eq!(decode(b"A&-B").as_deref(), Ok("A&B"));
         assert_eq!(encode("caf\u{e9}"), "caf&AOk-");
@@ -166,15 +174,15 @@ mod tests {
     #[test]
     fn invalid_forms_are_refused() {
         for bad in [
-            &b"&Jjo!"[..],        // unterminated
-            b"&-&",               // lone '&' at the end
-            b"&AGE-",             // 'a' encoded in base64
-            b"&AOk-&AOk-",        // null shift
-            b"&AOl-",             // non-zero padding bits
-            b"&2D0-",             // lone high surrogate
-            b"caf\xc3\xa9",       // raw 8-bit
-            b"a\tb",              // control
-            b"&-",                // fine: checked below
+            &b"&Jjo!"[..],  // unterminated
+            b"&-&",         // lone '&' at the end
+            b"&AGE-",       // 'a' encoded in base64
+            b"&AOk-&AOk-",  // null shift
+            b"&AOl-",       // non-zero padding bits
+            b"&2D0-",       // lone high surrogate
+            b"caf\xc3\xa9", // raw 8-bit
+            b"a\tb",        // control
+            b"&-",          // fine: checked below
         ] {
             if bad == b"&-" {
                 assert!(is_valid(bad));
