@@ -7,6 +7,7 @@
 //! rules for mailbox names) that a strict library rightly refuses to produce. imap-codec stays
 //! a dev-dependency oracle.
 
+pub mod chars;
 pub mod command;
 pub mod decode;
 pub mod encode;

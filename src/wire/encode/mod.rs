@@ -1,9 +1,22 @@
 //! Response encoder: `Response` -> exact bytes (RFC 3501 §9), with the byte-level choices a
 //! profile makes (`EncodeOptions`). Also a command encoder for test clients, replay and the
 //! load generator.
+//!
+//! This file holds the options and the entry points; `status`, `data`, `fetch` and `body`
+//! write responses, `command` writes commands, all through the primitives of `strings`.
+
+mod body;
+mod command;
+mod data;
+mod fetch;
+mod status;
+mod strings;
+
+#[cfg(test)]
+mod tests;
 
 use super::command::Command;
-use super::response::Response;
+use super::response::{Code, Response};
 
 /// When a mailbox name in LIST / LSUB / STATUS is sent as a literal rather than quoted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,13 +74,36 @@ impl EncodeOptions {
 
 /// Appends the bytes of one response, CRLF included, to `out`.
 pub fn encode_response(response: &Response, opts: &EncodeOptions, out: &mut Vec<u8>) {
-    let _ = (response, opts, out);
-    todo!("wire encoder")
+    match response {
+        Response::Status(s) => status::status(s, out),
+        Response::Data(d) => data::data(d, opts, out),
+        Response::Continue(c) => status::continuation(c, out),
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// A response's bytes as a new vector (tests, transcripts).
+pub fn response_bytes(response: &Response, opts: &EncodeOptions) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_response(response, opts, &mut out);
+    out
+}
+
+/// Appends a response code without its brackets (`COPYUID 7 1:3 10:12`): for lines a profile
+/// builds around a code, such as Exchange's bare `[COPYUID ...]` line during MOVE, sent as
+/// `Data::Raw`.
+pub fn encode_code(code: &Code, out: &mut Vec<u8>) {
+    status::code(code, out);
 }
 
 /// Appends the bytes of one command as a client would send it (synchronizing literals
 /// written inline, CRLF included) to `out`.
 pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
-    let _ = (command, out);
-    todo!("command encoder")
+    command::command(command, out);
+}
+
+/// RFC 2047 encoded words for 8-bit text, as `ascii_only_strings` (MS-STANXIMAP V0007)
+/// writes them; exposed so other server-generated texts can follow the same rule.
+pub fn encoded_words(bytes: &[u8]) -> String {
+    body::encoded_words(bytes)
 }
