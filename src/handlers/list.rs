@@ -66,9 +66,9 @@ pub async fn lsub(s: &mut Session, reference: &MailboxName, pattern: &[u8]) -> H
     Ok(Outcome::with_untagged(out))
 }
 
-/// Names matching `pattern`, INBOX first then in name order, with implied superiors: a
-/// superior that is not itself in `entries` is listed when it matches and one of its
-/// inferiors is in `entries` (RFC 3501 §6.3.8 `%` rule).
+/// Names matching `pattern`, INBOX first then in name order, with implied superiors: when
+/// the pattern ends with `%`, a superior that is not itself in `entries` is listed when it
+/// matches and one of its inferiors is in `entries` (RFC 3501 §6.3.8, §6.3.9).
 fn candidates<'a>(
     s: &Session,
     entries: impl Iterator<Item = (&'a str, Option<&'a Mailbox>)>,
@@ -90,7 +90,8 @@ fn candidates<'a>(
                 },
             );
         }
-        for superior in names.superiors(name) {
+        let implied = if pattern.ends_with('%') { names.superiors(name) } else { Vec::new() };
+        for superior in implied {
             let known = entries.iter().any(|(n, _)| names.same(n, &superior));
             if !known && names.matches(pattern, &superior) {
                 let c = Candidate {

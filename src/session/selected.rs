@@ -105,14 +105,18 @@ impl Selected {
         } else {
             let count = self.uids.len() as u32;
             for range in &set.0 {
+                // `n:*` is always valid (it names the last message, or nothing when the
+                // mailbox is empty); a number alone must name a message.
+                let has_star = range.start == SeqNum::Star || range.end == SeqNum::Star;
                 for end in [range.start, range.end] {
-                    if matches!(end, SeqNum::Value(n) if n > count || n == 0) {
+                    if matches!(end, SeqNum::Value(n) if n == 0 || (n > count && !has_star)) {
                         return Err(Refusal::InvalidSequence);
                     }
                 }
             }
             for (lo, hi) in set.resolved(count) {
-                if lo >= 1 {
+                let (lo, hi) = (lo.max(1), hi.min(count));
+                if lo <= hi {
                     out.extend_from_slice(&self.uids[lo as usize - 1..hi as usize]);
                 }
             }

@@ -11,7 +11,7 @@
 //! S~ ^\* \d+ EXISTS$          the next line must match this regex
 //! S! FETCH                    until this connection's next C: line, no server line may match
 //! C2: b1 NOOP                 connection 2 (opened on first use; 1 is the default)
-//! S: * OK [UIDVALIDITY $uv] x `$name` captures a token the first time, then must equal it
+//! S: * OK [UIDVALIDITY ${uv}] x  `${name}` captures a token the first time, then must equal it
 //! sleep: 200                  wait 200 ms
 //! closed:                     the server must close the connection now
 //! tls:                        run the client TLS handshake now (after STARTTLS's OK)

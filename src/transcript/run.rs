@@ -313,7 +313,7 @@ impl Player {
     }
 }
 
-/// Replaces `$name` with captured values in a client line (`$$` is a dollar sign).
+/// Replaces `${name}` with captured values in a client line.
 fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     let mut out = String::new();
     for piece in pieces(text) {
@@ -328,7 +328,7 @@ fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, Stri
     Ok(out)
 }
 
-/// A whole-line regex for an expected line: text literal, known `$vars` as their values,
+/// A whole-line regex for an expected line: text literal, known `${vars}` as their values,
 /// unknown ones as captures of one token.
 fn pattern(text: &str, vars: &HashMap<String, String>) -> Result<(Regex, Vec<String>), String> {
     let mut re = String::from("^");
@@ -357,27 +357,26 @@ enum Piece<'a> {
 fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        let after = &rest[i + 1..];
-        if let Some(stripped) = after.strip_prefix('$') {
-            out.push(Piece::Text(&rest[..i + 1]));
-            rest = stripped;
-            continue;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        match after.find('}') {
+            Some(end) if is_name(&after[..end]) => {
+                out.push(Piece::Text(&rest[..i]));
+                out.push(Piece::Var(&after[..end]));
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push(Piece::Text(&rest[..i + 2]));
+                rest = after;
+            }
         }
-        let len = after
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
-            .map_or(after.len(), |(j, _)| j);
-        if len == 0 {
-            out.push(Piece::Text(&rest[..i + 1]));
-        } else {
-            out.push(Piece::Text(&rest[..i]));
-            out.push(Piece::Var(&after[..len]));
-        }
-        rest = &after[len..];
     }
     out.push(Piece::Text(rest));
     out
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
