@@ -7,8 +7,8 @@ use crate::profile::Registry;
 use crate::secret::Secret;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
 use crate::server::{ListenerSpec, Running, TlsMode};
-use crate::transcript::run::Target;
 use crate::storage::Store;
+use crate::transcript::run::Target;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,7 +48,13 @@ impl TestServer {
         let paths = CertPaths::generated_in(&dir);
         ensure_generated(&paths)?;
         let certs = CertStore::open(paths.clone())?;
-        let running = Running::start(&specs, store.clone(), registry.clone(), Some(certs.acceptor())).await?;
+        let running = Running::start(
+            &specs,
+            store.clone(),
+            registry.clone(),
+            Some(certs.acceptor()),
+        )
+        .await?;
         Ok(TestServer {
             addr: running.addrs[0],
             tls_addr: running.addrs[1],

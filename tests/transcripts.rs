@@ -63,7 +63,10 @@ fn oracle(bytes: &[u8]) -> Result<(), String> {
         // imap-codec 1.0 does not know ID (RFC 2971) or NAMESPACE (RFC 2342): those lines
         // (which never carry literals) are skipped, not checked.
         if rest.starts_with(b"* ID ") || rest.starts_with(b"* NAMESPACE ") {
-            let end = rest.windows(2).position(|w| w == b"\r\n").map_or(rest.len(), |i| i + 2);
+            let end = rest
+                .windows(2)
+                .position(|w| w == b"\r\n")
+                .map_or(rest.len(), |i| i + 2);
             rest = &rest[end..];
             continue;
         }

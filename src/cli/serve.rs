@@ -58,8 +58,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls,
         profile: profile_name.clone(),
     };
-    let mut specs: Vec<ListenerSpec> = args.listen.iter().map(|&a| listener(a, TlsMode::Starttls)).collect();
-    specs.extend(args.listen_tls.iter().map(|&a| listener(a, TlsMode::Implicit)));
+    let mut specs: Vec<ListenerSpec> = args
+        .listen
+        .iter()
+        .map(|&a| listener(a, TlsMode::Starttls))
+        .collect();
+    specs.extend(
+        args.listen_tls
+            .iter()
+            .map(|&a| listener(a, TlsMode::Implicit)),
+    );
     let running = Running::start(&specs, store, registry, Some(certs.acceptor()))
         .await
         .context("cannot bind the listeners")?;
@@ -81,13 +89,19 @@ fn certificates(args: &ServeArgs) -> anyhow::Result<Arc<CertStore>> {
             let paths = CertPaths::generated_in(&args.data.data);
             std::fs::create_dir_all(&args.data.data)?;
             if ensure_generated(&paths)? {
-                println!("Generated a self-signed TLS certificate: {}", paths.cert.display());
+                println!(
+                    "Generated a self-signed TLS certificate: {}",
+                    paths.cert.display()
+                );
             }
             paths
         }
     };
     let store = CertStore::open(paths)?;
-    println!("TLS certificate SHA-256 fingerprint: {}", store.fingerprint());
+    println!(
+        "TLS certificate SHA-256 fingerprint: {}",
+        store.fingerprint()
+    );
     Ok(store)
 }
 

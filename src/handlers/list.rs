@@ -90,7 +90,11 @@ fn candidates<'a>(
                 },
             );
         }
-        let implied = if pattern.ends_with('%') { names.superiors(name) } else { Vec::new() };
+        let implied = if pattern.ends_with('%') {
+            names.superiors(name)
+        } else {
+            Vec::new()
+        };
         for superior in implied {
             let known = entries.iter().any(|(n, _)| names.same(n, &superior));
             if !known && names.matches(pattern, &superior) {

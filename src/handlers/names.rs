@@ -53,7 +53,7 @@ impl NamePolicy {
     /// §5.1.3) checked, `INBOX` in any case as `INBOX`, no empty levels.
     pub fn parse(&self, name: &MailboxName) -> Result<String, Refusal> {
         let bytes = name.as_bytes();
-        if bytes.is_empty() || bytes.iter().any(|&b| b < 0x20 || b >= 0x7f) {
+        if bytes.is_empty() || bytes.iter().any(|b| !(0x20..0x7f).contains(b)) {
             return Err(Refusal::MailboxNameInvalid);
         }
         let text = std::str::from_utf8(bytes).map_err(|_| Refusal::MailboxNameInvalid)?;

@@ -24,7 +24,7 @@ pub async fn handle(
     if let Some(c) = charset.filter(|c| !policy.charset_supported(c)) {
         tracing::debug!(charset = c, "SEARCH charset refused");
         return Err(Refused {
-            code: Some(Code::BadCharset(policy.charsets().to_vec())),
+            code: Some(Box::new(Code::BadCharset(policy.charsets().to_vec()))),
             ..Refusal::BadCharset.into()
         });
     }

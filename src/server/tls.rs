@@ -77,7 +77,10 @@ impl CertStore {
     /// SHA-256 of the leaf certificate, as `AB:CD:...`.
     pub fn fingerprint(&self) -> String {
         let key = self.current.load();
-        key.cert.first().map(|c| fingerprint(c.as_ref())).unwrap_or_default()
+        key.cert
+            .first()
+            .map(|c| fingerprint(c.as_ref()))
+            .unwrap_or_default()
     }
 
     pub fn acceptor(self: &Arc<Self>) -> TlsAcceptor {
@@ -96,8 +99,13 @@ pub fn ensure_generated(paths: &CertPaths) -> Result<bool, TlsError> {
     if paths.cert.exists() && paths.key.exists() {
         return Ok(false);
     }
-    let names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
-    let generated = rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Generate(e.to_string()))?;
+    let names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
+    let generated =
+        rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::Generate(e.to_string()))?;
     let write = |path: &Path, text: String| {
         std::fs::write(path, text).map_err(|e| TlsError::Read {
             path: path.to_path_buf(),
@@ -131,8 +139,10 @@ fn load(paths: &CertPaths) -> Result<CertifiedKey, TlsError> {
     if certs.is_empty() {
         return Err(invalid(&paths.cert, "no certificate in the file".into()));
     }
-    let key = PrivateKeyDer::from_pem_file(&paths.key).map_err(|e| invalid(&paths.key, e.to_string()))?;
-    let signer = rustls::crypto::ring::sign::any_supported_type(&key).map_err(|e| invalid(&paths.key, e.to_string()))?;
+    let key =
+        PrivateKeyDer::from_pem_file(&paths.key).map_err(|e| invalid(&paths.key, e.to_string()))?;
+    let signer = rustls::crypto::ring::sign::any_supported_type(&key)
+        .map_err(|e| invalid(&paths.key, e.to_string()))?;
     Ok(CertifiedKey::new(certs, signer))
 }
 

@@ -88,7 +88,7 @@ impl Session {
                 (o.untagged, o.transition, ok)
             }
             Err(r) => {
-                let refusal = self.profile().texts.refuse(Some(tag), r.refusal, r.code);
+                let refusal = self.profile().texts.refuse(Some(tag), r.refusal, r.code.map(|c| *c));
                 (r.untagged, r.transition, Response::Status(refusal))
             }
         };
@@ -122,7 +122,7 @@ impl Session {
             (Transition::Unselect, State::Selected(u, _)) => {
                 (State::Authenticated(u), After::Continue)
             }
-            (Transition::Login(u), _) => (State::Authenticated(u), After::Continue),
+            (Transition::Login(u), _) => (State::Authenticated(*u), After::Continue),
             (_, s) => (s, After::Continue),
         };
         self.state = state;

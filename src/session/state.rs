@@ -57,7 +57,7 @@ pub enum StateKind {
 /// A state change a handler asks for; `dispatch` applies it in one place.
 #[derive(Debug)]
 pub enum Transition {
-    Login(User),
+    Login(Box<User>),
     Select(Box<Selected>),
     /// Back to authenticated (CLOSE, UNSELECT, or a failed SELECT).
     Unselect,
@@ -101,11 +101,11 @@ impl Outcome {
     }
 }
 
-/// What a handler returns on refusal.
+/// What a handler returns on refusal (kept small: it travels in every `Result`).
 #[derive(Debug)]
 pub struct Refused {
     pub refusal: Refusal,
-    pub code: Option<Code>,
+    pub code: Option<Box<Code>>,
     pub untagged: Vec<Response>,
     pub transition: Option<Transition>,
 }

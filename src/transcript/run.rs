@@ -68,7 +68,8 @@ impl Io {
         let Io::Plain(tcp) = std::mem::replace(self, Io::Gone) else {
             return Err("TLS is already on".to_string());
         };
-        let name = rustls_pki_types::ServerName::try_from("localhost").map_err(|e| e.to_string())?;
+        let name =
+            rustls_pki_types::ServerName::try_from("localhost").map_err(|e| e.to_string())?;
         let tls = tokio_rustls::TlsConnector::from(config)
             .connect(name, tcp)
             .await
@@ -206,7 +207,9 @@ impl Player {
             (true, None) => return Err("no implicit-TLS listener to connect to".to_string()),
             (false, _) => self.target.plain,
         };
-        let tcp = TcpStream::connect(addr).await.map_err(|e| format!("connect: {e}"))?;
+        let tcp = TcpStream::connect(addr)
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
         let mut io = Io::Plain(tcp);
         if self.implicit {
             io.upgrade(self.tls_config()?).await?;
@@ -215,7 +218,10 @@ impl Player {
     }
 
     fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>, String> {
-        self.target.tls.clone().ok_or_else(|| "no TLS client settings".to_string())
+        self.target
+            .tls
+            .clone()
+            .ok_or_else(|| "no TLS client settings".to_string())
     }
 
     async fn step(&mut self, step: &Step) -> Result<(), String> {
@@ -386,18 +392,18 @@ mod tests {
     #[test]
     fn patterns_capture_and_substitute() {
         let mut vars = HashMap::new();
-        let (re, names) = pattern("* OK [UIDVALIDITY $uv] x $$5", &vars).unwrap();
+        let (re, names) = pattern("* OK [UIDVALIDITY ${uv}] x $MDNSent ${", &vars).unwrap();
         assert_eq!(names, vec!["uv".to_string()]);
-        let caps = re.captures("* OK [UIDVALIDITY 42] x $5").unwrap();
+        let caps = re.captures("* OK [UIDVALIDITY 42] x $MDNSent ${").unwrap();
         assert_eq!(&caps[1], "42");
         vars.insert("uv".to_string(), "42".to_string());
         assert_eq!(
-            substitute("a UID FETCH $uv UID", &vars).unwrap(),
-            "a UID FETCH 42 UID"
+            substitute("a UID FETCH ${uv} $X", &vars).unwrap(),
+            "a UID FETCH 42 $X"
         );
-        let (re, _) = pattern("[a.b] $uv", &vars).unwrap();
+        let (re, _) = pattern("[a.b] ${uv}", &vars).unwrap();
         assert!(re.is_match("[a.b] 42"));
         assert!(!re.is_match("[aXb] 42"));
-        assert!(substitute("$nope", &vars).is_err());
+        assert!(substitute("${nope}", &vars).is_err());
     }
 }

@@ -35,6 +35,8 @@ section! {
     }
 }
 
+// The `section!` macro passes checks `&FieldType`.
+#[allow(clippy::ptr_arg)]
 fn check_line(line: &Vec<String>) -> Result<(), String> {
     let bad = line
         .iter()
