@@ -7,6 +7,7 @@
 
 mod body;
 mod command;
+mod command_keys;
 mod data;
 mod fetch;
 mod status;

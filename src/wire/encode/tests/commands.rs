@@ -208,6 +208,11 @@ fn selected_commands() {
         },
         b"A1 STORE 3 FLAGS (k)\r\n",
     );
+}
+
+#[test]
+fn fetch_command() {
+    use CommandBody::*;
     let attrs = vec![
         FetchAttr::Uid,
         FetchAttr::Rfc822Size,
