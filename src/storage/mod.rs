@@ -15,9 +15,10 @@
 //! - `migrate`: embedded migrations.
 //! - `changes`: write transactions, the change log, `changes_since`.
 //! - `feed`: the watcher task that advances the feed for other processes' writes.
-//! - `users`, `mailboxes`, `messages` (APPEND, snapshot, FETCH), `flags` (STORE),
+//! - `users`, `mailboxes`, `append`, `messages` (snapshot, FETCH), `flags` (STORE),
 //!   `transfer` (COPY, MOVE, EXPUNGE), `uids` (UID lists as SQL conditions).
 
+mod append;
 mod changes;
 mod db;
 mod feed;
