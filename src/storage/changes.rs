@@ -217,7 +217,7 @@ async fn insert_rows(
     let mut last = None;
     let mut rest = rows;
     while !rest.is_empty() {
-        let n = [64, 8, 1].into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
+        let n = [512, 64, 8, 1].into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
         let (batch, tail) = rest.split_at(n);
         rest = tail;
         let encoded: Vec<_> = batch.iter().map(|(m, o, k)| encode(*m, *o, k)).collect();
