@@ -14,7 +14,6 @@
 use super::db::{Arg, Conn, Dialect, Row, Tx};
 use super::flags::{decode_flags, encode_keywords};
 use super::{Change, ChangeKind, Feed, MailboxId, Origin, Result, Store, StoreError};
-use tokio::sync::OwnedMutexGuard;
 
 /// The NOTIFY channel other imap-mimic instances LISTEN on.
 pub(crate) const CHANNEL: &str = "imap_mimic_changes";
@@ -48,24 +47,16 @@ pub(crate) struct WriteTx {
     pending: Vec<Pending>,
     /// The last change row the transaction inserted itself (see `wrote`).
     written: Option<i64>,
-    /// SQLite's in-process writer lock, released after the commit.
-    _guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl Store {
-    /// Starts a write transaction. On SQLite, writers queue on an async mutex first rather
-    /// than spinning on SQLITE_BUSY inside the driver.
+    /// Starts a write transaction.
     pub(crate) async fn write(&self) -> Result<WriteTx> {
-        let guard = match &self.inner.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
         let tx = self.inner.db.begin_write().await?;
         Ok(WriteTx {
             tx,
             pending: Vec::new(),
             written: None,
-            _guard: guard,
         })
     }
 
@@ -208,7 +199,9 @@ async fn insert_range(
     Ok(())
 }
 
-/// Multi-row inserts in a few fixed batch sizes, so the statement cache stays small.
+/// Multi-row inserts in a few fixed batch sizes, so the statement cache stays small. Not
+/// larger: binding costs sqlx-sqlite time quadratic in the number of placeholders of a
+/// statement (it looks each `$n` up by name).
 /// Returns the highest sequence number inserted.
 async fn insert_rows(
     conn: &mut Conn<'_>,
@@ -217,7 +210,7 @@ async fn insert_rows(
     let mut last = None;
     let mut rest = rows;
     while !rest.is_empty() {
-        let n = [512, 64, 8, 1].into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
+        let n = [32, 4, 1].into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
         let (batch, tail) = rest.split_at(n);
         rest = tail;
         let encoded: Vec<_> = batch.iter().map(|(m, o, k)| encode(*m, *o, k)).collect();

@@ -8,16 +8,18 @@
 //! a `match` written once per primitive here (`both!`); the rest of the storage code is
 //! backend-agnostic SQL text with `$n` placeholders, which both drivers accept.
 
-use super::{Result, StoreError};
+use super::{sqlite_writer, Result, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Postgres, Row as _, Sqlite, Transaction};
+use sqlx::{ConnectOptions, Postgres, Row as _, Sqlite, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Mutex;
 
 /// How long a SQLite connection waits for another process's write lock.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,7 +37,11 @@ pub(crate) enum Dialect {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
-    Sqlite(SqlitePool),
+    /// Readers share the pool; writes go through the one writer connection.
+    Sqlite {
+        pool: SqlitePool,
+        writer: Arc<Mutex<sqlite_writer::Writer>>,
+    },
     Postgres(PgPool),
 }
 
@@ -61,7 +67,7 @@ pub(crate) enum PooledConn {
 }
 
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(sqlite_writer::WriterTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -120,12 +126,13 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(SQLITE_CONNECTIONS)
                 // A local file does not go stale; the ping would cost a round trip to the
-                // worker thread on every statement batch.
+                // worker thread on every acquire.
                 .test_before_acquire(false)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .map_err(db_err)?;
-            Ok(Db::Sqlite(pool))
+            let writer = sqlite_writer::new(options.connect().await.map_err(db_err)?);
+            Ok(Db::Sqlite { pool, writer })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             let pool = PgPoolOptions::new()
@@ -144,23 +151,25 @@ impl Db {
 
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Sqlite { .. } => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
         }
     }
 
     pub(crate) async fn acquire(&self) -> Result<PooledConn> {
         Ok(match self {
-            Db::Sqlite(p) => PooledConn::Sqlite(p.acquire().await.map_err(db_err)?),
+            Db::Sqlite { pool, .. } => {
+                PooledConn::Sqlite(pool.acquire().await.map_err(db_err)?)
+            }
             Db::Postgres(p) => PooledConn::Postgres(p.acquire().await.map_err(db_err)?),
         })
     }
 
-    /// Starts a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at
-    /// once, so a read-then-write transaction never fails on a lock upgrade.
+    /// Starts a write transaction (on SQLite: queues for the one writer, see
+    /// `sqlite_writer`).
     pub(crate) async fn begin_write(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?),
+            Db::Sqlite { writer, .. } => Tx::Sqlite(sqlite_writer::begin(writer).await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await.map_err(db_err)?),
         })
     }
@@ -174,11 +183,17 @@ impl PooledConn {
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
-        both!(self, Tx, t => Conn::from(&mut **t))
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t.conn()),
+            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+        }
     }
 
     pub(crate) async fn commit(self) -> Result<()> {
-        both!(self, Tx, t => t.commit().await.map_err(db_err))
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await.map_err(db_err),
+        }
     }
 }
 

@@ -30,7 +30,7 @@ pub(crate) struct Watcher {
 pub(crate) fn spawn(db: &Db, feed: Feed) -> Watcher {
     let (stop_tx, stop) = oneshot::channel();
     match db {
-        Db::Sqlite(_) => tokio::spawn(poll(db.clone(), feed, stop)),
+        Db::Sqlite { .. } => tokio::spawn(poll(db.clone(), feed, stop)),
         Db::Postgres(pool) => tokio::spawn(listen(pool.clone(), db.clone(), feed, stop)),
     };
     Watcher { _stop: stop_tx }
