@@ -20,7 +20,11 @@ use std::time::Instant;
 
 fn report(what: &str, n: usize, start: Instant) -> f64 {
     let secs = start.elapsed().as_secs_f64();
-    println!("{what:<36} {:>9.1} ms  ({:>9.0}/s)", secs * 1000.0, n as f64 / secs);
+    println!(
+        "{what:<36} {:>9.1} ms  ({:>9.0}/s)",
+        secs * 1000.0,
+        n as f64 / secs
+    );
     secs
 }
 
@@ -38,12 +42,16 @@ async fn bench_sqlite_100k() {
     let name = format!("bench{}", rand::random::<u32>());
     let u = s.create_user(&name, "h").await.unwrap();
     let inbox = s.create_mailbox(u.id, "INBOX", true).await.unwrap().id;
-    let msgs: Vec<Msg> = (0..16).map(|i| Msg::sized(&format!("message {i}"), 5000)).collect();
+    let msgs: Vec<Msg> = (0..16)
+        .map(|i| Msg::sized(&format!("message {i}"), 5000))
+        .collect();
     println!("{n} messages of {} octets", msgs[0].raw.len());
 
     let start = Instant::now();
     for i in 0..n {
-        s.append(inbox, msgs[i % 16].plain(), Origin::External).await.unwrap();
+        s.append(inbox, msgs[i % 16].plain(), Origin::External)
+            .await
+            .unwrap();
     }
     report("append (sequential, one task)", n, start);
     // Let the WAL checkpoint of the appends settle before timing reads.
@@ -65,9 +73,28 @@ async fn bench_sqlite_100k() {
 
     for (what, want) in [
         ("fetch metadata, all", Want::default()),
-        ("fetch header, all", Want { header: true, ..Want::default() }),
-        ("fetch envelope + body, all", Want { envelope: true, body: true, ..Want::default() }),
-        ("fetch raw, all", Want { raw: true, ..Want::default() }),
+        (
+            "fetch header, all",
+            Want {
+                header: true,
+                ..Want::default()
+            },
+        ),
+        (
+            "fetch envelope + body, all",
+            Want {
+                envelope: true,
+                body: true,
+                ..Want::default()
+            },
+        ),
+        (
+            "fetch raw, all",
+            Want {
+                raw: true,
+                ..Want::default()
+            },
+        ),
     ] {
         for run in ["cold", "warm"] {
             let start = Instant::now();
@@ -83,10 +110,20 @@ async fn bench_sqlite_100k() {
 
     let seen = flags(FlagSet::SEEN, &[]);
     let start = Instant::now();
-    s.store_flags(inbox, &snap.uids, StoreMode::Add, &seen, Origin::Session(1)).await.unwrap();
+    s.store_flags(inbox, &snap.uids, StoreMode::Add, &seen, Origin::Session(1))
+        .await
+        .unwrap();
     report("store_flags +\\Seen, all", n, start);
     let start = Instant::now();
-    s.store_flags(inbox, &odd, StoreMode::Add, &flags(0, &["$Junk"]), Origin::Session(1)).await.unwrap();
+    s.store_flags(
+        inbox,
+        &odd,
+        StoreMode::Add,
+        &flags(0, &["$Junk"]),
+        Origin::Session(1),
+    )
+    .await
+    .unwrap();
     report("store_flags +$Junk, every other UID", odd.len(), start);
     let start = Instant::now();
     let snap2 = s.snapshot(inbox).await.unwrap();
@@ -97,10 +134,20 @@ async fn bench_sqlite_100k() {
 
     let archive = s.create_mailbox(u.id, "Archive", true).await.unwrap().id;
     let start = Instant::now();
-    s.copy(inbox, &snap2.uids, archive, Origin::Session(1)).await.unwrap();
+    s.copy(inbox, &snap2.uids, archive, Origin::Session(1))
+        .await
+        .unwrap();
     report("copy, all", n, start);
     let deleted = flags(FlagSet::DELETED, &[]);
-    s.store_flags(inbox, &snap2.uids, StoreMode::Add, &deleted, Origin::Session(1)).await.unwrap();
+    s.store_flags(
+        inbox,
+        &snap2.uids,
+        StoreMode::Add,
+        &deleted,
+        Origin::Session(1),
+    )
+    .await
+    .unwrap();
     let start = Instant::now();
     let gone = s.expunge(inbox, None, Origin::Session(1)).await.unwrap();
     report("expunge, all (blobs kept by copies)", gone.len(), start);

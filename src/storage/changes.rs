@@ -131,8 +131,11 @@ impl WriteTx {
 async fn write_changes(conn: &mut Conn<'_>, pending: Vec<Pending>) -> Result<i64> {
     let postgres = conn.dialect() == Dialect::Postgres;
     if postgres {
-        conn.execute("SELECT pg_advisory_xact_lock($1)", &[Arg::Int(LOG_LOCK_KEY)])
-            .await?;
+        conn.execute(
+            "SELECT pg_advisory_xact_lock($1)",
+            &[Arg::Int(LOG_LOCK_KEY)],
+        )
+        .await?;
     }
     let mut rows: Vec<(MailboxId, Origin, ChangeKind)> = Vec::new();
     // The seq of the last row inserted, when known without asking (RETURNING).
@@ -210,7 +213,10 @@ async fn insert_rows(
     let mut last = None;
     let mut rest = rows;
     while !rest.is_empty() {
-        let n = [32, 4, 1].into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
+        let n = [32, 4, 1]
+            .into_iter()
+            .find(|&n| n <= rest.len())
+            .unwrap_or(1);
         let (batch, tail) = rest.split_at(n);
         rest = tail;
         let encoded: Vec<_> = batch.iter().map(|(m, o, k)| encode(*m, *o, k)).collect();

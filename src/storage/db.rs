@@ -158,9 +158,7 @@ impl Db {
 
     pub(crate) async fn acquire(&self) -> Result<PooledConn> {
         Ok(match self {
-            Db::Sqlite { pool, .. } => {
-                PooledConn::Sqlite(pool.acquire().await.map_err(db_err)?)
-            }
+            Db::Sqlite { pool, .. } => PooledConn::Sqlite(pool.acquire().await.map_err(db_err)?),
             Db::Postgres(p) => PooledConn::Postgres(p.acquire().await.map_err(db_err)?),
         })
     }
@@ -185,7 +183,7 @@ impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t) => Conn::Sqlite(t.conn()),
-            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+            Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 

@@ -123,7 +123,10 @@ async fn fetch_rows(
     for (asked, column) in [
         (want.envelope, "b.envelope"),
         (want.body, "b.body"),
-        (want.header, "substr(b.raw, 1, CAST(b.header_len AS INTEGER))"),
+        (
+            want.header,
+            "substr(b.raw, 1, CAST(b.header_len AS INTEGER))",
+        ),
         (want.raw, "b.raw"),
     ] {
         if asked {
@@ -155,7 +158,12 @@ async fn fetch_meta(
     args.extend(chunk.args());
     let text = conn.fetch_one(&sql, &args).await?.opt_text(0)?;
     let start = out.len();
-    for line in text.as_deref().unwrap_or("").split('\n').filter(|l| !l.is_empty()) {
+    for line in text
+        .as_deref()
+        .unwrap_or("")
+        .split('\n')
+        .filter(|l| !l.is_empty())
+    {
         out.push(parse_meta_line(line)?);
     }
     // No ORDER BY in the query (it would cost SQLite a sort of what its primary key

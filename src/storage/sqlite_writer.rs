@@ -39,8 +39,15 @@ pub(crate) fn new(conn: SqliteConnection) -> Arc<Mutex<Writer>> {
 pub(crate) async fn begin(writer: &Arc<Mutex<Writer>>) -> Result<WriterTx> {
     let mut guard = writer.clone().lock_owned().await;
     rollback_if_open(&mut guard).await;
-    guard.conn.execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    // Marked open before the await, and left so on error: if this future is dropped after
+    // the driver received BEGIN, or BEGIN failed for a reason we cannot see, a transaction
+    // may be open all the same (a needless ROLLBACK fails harmlessly).
     guard.open = true;
+    guard
+        .conn
+        .execute("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
     Ok(WriterTx {
         guard,
         writer: writer.clone(),
