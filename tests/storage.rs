@@ -8,10 +8,14 @@ mod harness;
 
 #[path = "storage/feed.rs"]
 mod feed;
+#[path = "storage/flags.rs"]
+mod flags;
 #[path = "storage/mailboxes.rs"]
 mod mailboxes;
 #[path = "storage/messages.rs"]
 mod messages;
+#[path = "storage/robustness.rs"]
+mod robustness;
 #[path = "storage/transfer.rs"]
 mod transfer;
 #[path = "storage/users.rs"]
@@ -47,7 +51,12 @@ macro_rules! conformance {
 conformance! {
     users: [crud, delete_removes_everything, subscriptions],
     mailboxes: [create_and_list, uidvalidity_fresh, rename, rename_collision, selectable, delete, counts],
-    messages: [append_ascending, uids_survive_expunge_and_reopen, concurrent_appends, fetch_wants, fetch_sparse, store_flags_modes, store_flags_keywords, snapshot_and_recent],
+    messages: [append_ascending, fetch_wants, fetch_sparse, snapshot_and_recent],
+    flags: [store_flags_modes, store_flags_keywords],
+    robustness: [
+        uids_survive_expunge_and_reopen, concurrent_appends, concurrent_appends_two_stores,
+        cancelled_writes_roll_back, corrupt_data_is_an_error,
+    ],
     transfer: [copy_shares_blob, copy_same_mailbox, move_messages, expunge_and_remove],
     feed: [changes_in_order, feed_wakes_subscriber, second_store_sees_changes],
 }

@@ -14,14 +14,13 @@
 use super::db::{Arg, Conn, Dialect, Row, Tx};
 use super::flags::{decode_flags, encode_keywords};
 use super::{Change, ChangeKind, Feed, MailboxId, Origin, Result, Store, StoreError};
-use tokio::sync::OwnedMutexGuard;
 
 /// The NOTIFY channel other imap-mimic instances LISTEN on.
 pub(crate) const CHANNEL: &str = "imap_mimic_changes";
 /// Key of the advisory lock that orders commits of change rows on PostgreSQL.
 const LOG_LOCK_KEY: i64 = 0x696d_6170_6d69_6d69;
 
-const KIND_APPENDED: i64 = 1;
+pub(crate) const KIND_APPENDED: i64 = 1;
 const KIND_EXPUNGED: i64 = 2;
 const KIND_FLAGS: i64 = 3;
 const KIND_GONE: i64 = 4;
@@ -46,23 +45,18 @@ enum Pending {
 pub(crate) struct WriteTx {
     tx: Tx,
     pending: Vec<Pending>,
-    /// SQLite's in-process writer lock, released after the commit.
-    _guard: Option<OwnedMutexGuard<()>>,
+    /// The last change row the transaction inserted itself (see `wrote`).
+    written: Option<i64>,
 }
 
 impl Store {
-    /// Starts a write transaction. On SQLite, writers queue on an async mutex first rather
-    /// than spinning on SQLITE_BUSY inside the driver.
+    /// Starts a write transaction.
     pub(crate) async fn write(&self) -> Result<WriteTx> {
-        let guard = match &self.inner.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
         let tx = self.inner.db.begin_write().await?;
         Ok(WriteTx {
             tx,
             pending: Vec::new(),
-            _guard: guard,
+            written: None,
         })
     }
 
@@ -109,11 +103,19 @@ impl WriteTx {
         });
     }
 
+    /// Records that the transaction inserted change row `seq` itself, in a statement of
+    /// its own making (APPEND's single round trip on SQLite). Only for SQLite: its single
+    /// writer keeps sequence numbers in commit order without `finish`'s lock.
+    pub(crate) fn wrote(&mut self, seq: i64) {
+        debug_assert_eq!(self.tx.conn().dialect(), Dialect::Sqlite);
+        self.written = self.written.max(Some(seq));
+    }
+
     /// Writes the queued changes, commits, and wakes the in-process feed.
     pub(crate) async fn finish(mut self, feed: &Feed) -> Result<()> {
         let pending = std::mem::take(&mut self.pending);
         let position = if pending.is_empty() {
-            None
+            self.written
         } else {
             Some(write_changes(&mut self.tx.conn(), pending).await?)
         };
@@ -136,6 +138,8 @@ async fn write_changes(conn: &mut Conn<'_>, pending: Vec<Pending>) -> Result<i64
         .await?;
     }
     let mut rows: Vec<(MailboxId, Origin, ChangeKind)> = Vec::new();
+    // The seq of the last row inserted, when known without asking (RETURNING).
+    let mut last = None;
     for p in pending {
         match p {
             Pending::One(mailbox, origin, kind) => rows.push((mailbox, origin, kind)),
@@ -149,17 +153,24 @@ async fn write_changes(conn: &mut Conn<'_>, pending: Vec<Pending>) -> Result<i64
                 // Keep the log in queue order: flush single rows queued before this range.
                 insert_rows(conn, &std::mem::take(&mut rows)).await?;
                 insert_range(conn, mailbox, origin, flags, lo, hi).await?;
+                last = None;
             }
         }
     }
-    insert_rows(conn, &rows).await?;
+    if !rows.is_empty() {
+        last = insert_rows(conn, &rows).await?;
+    }
     if postgres {
         conn.execute("SELECT pg_notify($1, '')", &[Arg::Text(CHANNEL)])
             .await?;
     }
-    conn.fetch_one("SELECT COALESCE(MAX(seq), 0) FROM changes", &[])
-        .await?
-        .i64(0)
+    match last {
+        Some(seq) => Ok(seq),
+        None => conn
+            .fetch_one("SELECT COALESCE(MAX(seq), 0) FROM changes", &[])
+            .await?
+            .i64(0),
+    }
 }
 
 async fn insert_range(
@@ -191,11 +202,18 @@ async fn insert_range(
     Ok(())
 }
 
-/// Multi-row inserts in a few fixed batch sizes, so the statement cache stays small.
-async fn insert_rows(conn: &mut Conn<'_>, rows: &[(MailboxId, Origin, ChangeKind)]) -> Result<()> {
+/// Multi-row inserts in a few fixed batch sizes, so the statement cache stays small. Not
+/// larger: binding costs sqlx-sqlite time quadratic in the number of placeholders of a
+/// statement (it looks each `$n` up by name).
+/// Returns the highest sequence number inserted.
+async fn insert_rows(
+    conn: &mut Conn<'_>,
+    rows: &[(MailboxId, Origin, ChangeKind)],
+) -> Result<Option<i64>> {
+    let mut last = None;
     let mut rest = rows;
     while !rest.is_empty() {
-        let n = [64, 8, 1]
+        let n = [32, 4, 1]
             .into_iter()
             .find(|&n| n <= rest.len())
             .unwrap_or(1);
@@ -214,9 +232,11 @@ async fn insert_rows(conn: &mut Conn<'_>, rows: &[(MailboxId, Origin, ChangeKind
                 Arg::OptInt(e.uidvalidity),
             ]);
         }
-        conn.execute(&insert_sql(n), &args).await?;
+        for row in conn.fetch_all(&insert_sql(n), &args).await? {
+            last = last.max(Some(row.i64(0)?));
+        }
     }
-    Ok(())
+    Ok(last)
 }
 
 fn insert_sql(rows: usize) -> String {
@@ -226,7 +246,7 @@ fn insert_sql(rows: usize) -> String {
             format!("({})", p.join(", "))
         })
         .collect();
-    format!("{INSERT_COLUMNS}VALUES {}", values.join(", "))
+    format!("{INSERT_COLUMNS}VALUES {} RETURNING seq", values.join(", "))
 }
 
 struct Encoded {

@@ -8,20 +8,24 @@
 //! a `match` written once per primitive here (`both!`); the rest of the storage code is
 //! backend-agnostic SQL text with `$n` placeholders, which both drivers accept.
 
-use super::{Result, StoreError};
+use super::{sqlite_writer, Result, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Postgres, Row as _, Sqlite, Transaction};
+use sqlx::{ConnectOptions, Postgres, Row as _, Sqlite, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Mutex;
 
 /// How long a SQLite connection waits for another process's write lock.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_CONNECTIONS: u32 = 8;
+const SQLITE_ROW_BUFFER: usize = 4096;
+const SQLITE_AUTOCHECKPOINT_PAGES: &str = "16384";
 const POSTGRES_CONNECTIONS: u32 = 16;
 
 /// Which SQL dialect a connection speaks, for the few statements that differ.
@@ -33,7 +37,11 @@ pub(crate) enum Dialect {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
-    Sqlite(SqlitePool),
+    /// Readers share the pool; writes go through the one writer connection.
+    Sqlite {
+        pool: SqlitePool,
+        writer: Arc<Mutex<sqlite_writer::Writer>>,
+    },
     Postgres(PgPool),
 }
 
@@ -59,7 +67,7 @@ pub(crate) enum PooledConn {
 }
 
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(sqlite_writer::WriterTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -108,13 +116,23 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(SQLITE_BUSY_TIMEOUT);
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                // Rows cross from the driver's worker thread in batches: a small buffer
+                // means a thread handoff every few rows of a 100,000-row FETCH.
+                .row_buffer_size(SQLITE_ROW_BUFFER)
+                // Checkpoints (and their fsyncs) run in the background (`feed`); a writer
+                // only checkpoints itself if the WAL grows past this many pages.
+                .pragma("wal_autocheckpoint", SQLITE_AUTOCHECKPOINT_PAGES);
             let pool = SqlitePoolOptions::new()
                 .max_connections(SQLITE_CONNECTIONS)
-                .connect_with(options)
+                // A local file does not go stale; the ping would cost a round trip to the
+                // worker thread on every acquire.
+                .test_before_acquire(false)
+                .connect_with(options.clone())
                 .await
                 .map_err(db_err)?;
-            Ok(Db::Sqlite(pool))
+            let writer = sqlite_writer::new(options.connect().await.map_err(db_err)?);
+            Ok(Db::Sqlite { pool, writer })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             let pool = PgPoolOptions::new()
@@ -133,23 +151,23 @@ impl Db {
 
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Sqlite { .. } => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
         }
     }
 
     pub(crate) async fn acquire(&self) -> Result<PooledConn> {
         Ok(match self {
-            Db::Sqlite(p) => PooledConn::Sqlite(p.acquire().await.map_err(db_err)?),
+            Db::Sqlite { pool, .. } => PooledConn::Sqlite(pool.acquire().await.map_err(db_err)?),
             Db::Postgres(p) => PooledConn::Postgres(p.acquire().await.map_err(db_err)?),
         })
     }
 
-    /// Starts a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at
-    /// once, so a read-then-write transaction never fails on a lock upgrade.
+    /// Starts a write transaction (on SQLite: queues for the one writer, see
+    /// `sqlite_writer`).
     pub(crate) async fn begin_write(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?),
+            Db::Sqlite { writer, .. } => Tx::Sqlite(sqlite_writer::begin(writer).await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await.map_err(db_err)?),
         })
     }
@@ -163,11 +181,17 @@ impl PooledConn {
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
-        both!(self, Tx, t => Conn::from(&mut **t))
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t.conn()),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
     }
 
     pub(crate) async fn commit(self) -> Result<()> {
-        both!(self, Tx, t => t.commit().await.map_err(db_err))
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await.map_err(db_err),
+        }
     }
 }
 

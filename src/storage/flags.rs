@@ -6,14 +6,17 @@
 //! they contain no space and a space is a safe separator.
 //!
 //! STORE over a whole large mailbox must not become one statement per message: the new
-//! flags are computed in Rust, then messages are written in runs that share the same new
-//! value (`UPDATE ... WHERE uid BETWEEN a AND b`), and each run's `Flags` changes are logged
-//! set-based from the table at commit.
+//! flags are computed in Rust, messages are grouped by their new value, and each group is
+//! written with the few conditions `uids::chunks` makes of its UIDs (`BETWEEN` for runs,
+//! `IN` lists for the rest). A `BETWEEN` group's `Flags` changes are logged set-based from
+//! the table at commit.
 
+use super::changes::WriteTx;
 use super::db::Arg;
 use super::uids::{chunks, UidChunk};
-use super::{FlagSet, MailboxId, Origin, Result, Store, StoreError};
+use super::{ChangeKind, FlagSet, MailboxId, Origin, Result, Store, StoreError};
 use crate::wire::types::StoreMode;
+use std::collections::BTreeMap;
 
 /// Sorts keywords case-insensitively and drops case-insensitive duplicates (and empty ones).
 pub(crate) fn normalize(keywords: &[String]) -> Vec<String> {
@@ -68,14 +71,6 @@ pub(crate) fn apply(mode: StoreMode, old: &FlagSet, given: &FlagSet) -> FlagSet 
     }
 }
 
-/// One message as STORE read it.
-struct Current {
-    chunk: usize,
-    uid: u32,
-    old: FlagSet,
-    new: FlagSet,
-}
-
 impl Store {
     /// Changes flags; returns the new flags of every message that still exists (changed or
     /// not), and appends a `Flags` change for each one that changed.
@@ -89,9 +84,10 @@ impl Store {
     ) -> Result<Vec<(u32, FlagSet)>> {
         let mut w = self.write().await?;
         self.lock_mailbox(&mut w, mailbox).await?;
-        let mut current = Vec::new();
-        let chunked = chunks(uids);
-        for (i, chunk) in chunked.iter().enumerate() {
+        let mut result = Vec::new();
+        // New value -> UIDs (ascending) that change to it.
+        let mut groups: BTreeMap<(u8, String), Vec<u32>> = BTreeMap::new();
+        for chunk in chunks(uids) {
             let sql = format!(
                 "SELECT uid, flags, keywords FROM messages WHERE mailbox_id = $1 AND {} \
                  ORDER BY uid",
@@ -100,61 +96,61 @@ impl Store {
             let mut args = vec![Arg::Int(mailbox)];
             args.extend(chunk.args());
             for row in w.conn().fetch_all(&sql, &args).await? {
+                let uid = row.u32(0)?;
                 let old = decode_flags(row.i64(1)?, &row.text(2)?)?;
                 let new = apply(mode, &old, flags);
-                current.push(Current {
-                    chunk: i,
-                    uid: row.u32(0)?,
-                    old,
-                    new,
-                });
+                if new != old {
+                    let key = (new.system, encode_keywords(&new.keywords));
+                    groups.entry(key).or_default().push(uid);
+                }
+                result.push((uid, new));
             }
         }
-        for (lo, hi, new) in write_runs(&current, &chunked) {
-            let keywords = encode_keywords(&new.keywords);
-            let args = [
-                Arg::Int(new.system.into()),
-                Arg::Text(&keywords),
-                Arg::Int(mailbox),
-                Arg::Int(lo.into()),
-                Arg::Int(hi.into()),
-            ];
-            w.conn()
-                .execute(
-                    "UPDATE messages SET flags = $1, keywords = $2 \
-                     WHERE mailbox_id = $3 AND uid BETWEEN $4 AND $5",
-                    &args,
-                )
-                .await?;
-            w.log_range(mailbox, origin, true, lo, hi);
+        let mut written = Vec::new();
+        for ((system, keywords), uids) in &groups {
+            let new = decode_flags((*system).into(), keywords)?;
+            for chunk in chunks(uids) {
+                write_group(&mut w, mailbox, (&new, keywords), &chunk).await?;
+                written.push((chunk, new.clone()));
+            }
+        }
+        // Log in UID order, whatever the grouping.
+        written.sort_unstable_by_key(|(chunk, _)| chunk.first());
+        for (chunk, new) in written {
+            match chunk {
+                UidChunk::Range(lo, hi) => w.log_range(mailbox, origin, true, lo, hi),
+                UidChunk::List(uids) => {
+                    for uid in uids {
+                        let flags = new.clone();
+                        w.log(mailbox, origin, ChangeKind::Flags { uid, flags });
+                    }
+                }
+            }
         }
         w.finish(self.feed()).await?;
-        Ok(current.into_iter().map(|c| (c.uid, c.new)).collect())
+        Ok(result)
     }
 }
 
-/// Runs of changed messages that can be written by one `BETWEEN` each: same new flags, and
-/// nothing in between that was not read (same `Range` chunk, or consecutive UIDs).
-fn write_runs<'a>(current: &'a [Current], chunked: &[UidChunk]) -> Vec<(u32, u32, &'a FlagSet)> {
-    let mut out: Vec<(u32, u32, &FlagSet)> = Vec::new();
-    let mut prev: Option<&Current> = None;
-    for c in current {
-        if c.old == c.new {
-            prev = None;
-            continue;
-        }
-        let extends = prev.is_some_and(|p| {
-            p.new == c.new
-                && p.chunk == c.chunk
-                && (chunked[c.chunk].covers_gaps() || p.uid.checked_add(1) == Some(c.uid))
-        });
-        match out.last_mut() {
-            Some(last) if extends => last.1 = c.uid,
-            _ => out.push((c.uid, c.uid, &c.new)),
-        }
-        prev = Some(c);
-    }
-    out
+/// Sets the flags of exactly the UIDs of `chunk` to `new` (and its encoded keywords).
+async fn write_group(
+    w: &mut WriteTx,
+    mailbox: MailboxId,
+    (new, keywords): (&FlagSet, &str),
+    chunk: &UidChunk,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE messages SET flags = $1, keywords = $2 WHERE mailbox_id = $3 AND {}",
+        chunk.condition("uid", 4)
+    );
+    let mut args = vec![
+        Arg::Int(new.system.into()),
+        Arg::Text(keywords),
+        Arg::Int(mailbox),
+    ];
+    args.extend(chunk.args());
+    w.conn().execute(&sql, &args).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         .await
         .map_err(migrate_err)?;
     match db {
-        Db::Sqlite(pool) => migrator.run(pool).await,
+        Db::Sqlite { pool, .. } => migrator.run(pool).await,
         Db::Postgres(pool) => migrator.run(pool).await,
     }
     .map_err(migrate_err)

@@ -11,13 +11,15 @@
 //! (`$n` placeholders); the schema lives in `migrations/{sqlite,postgres}/`, embedded by
 //! `migrate`. The `Store` methods are spread over the files below by subject.
 //!
-//! - `db`: the backend enum and its small query interface, error mapping.
+//! - `db`: the backend enum and its small query interface, error mapping;
+//!   `sqlite_writer`: SQLite's single writer connection.
 //! - `migrate`: embedded migrations.
 //! - `changes`: write transactions, the change log, `changes_since`.
 //! - `feed`: the watcher task that advances the feed for other processes' writes.
-//! - `users`, `mailboxes`, `messages` (APPEND, snapshot, FETCH), `flags` (STORE),
+//! - `users`, `mailboxes`, `append`, `messages` (snapshot, FETCH), `flags` (STORE),
 //!   `transfer` (COPY, MOVE, EXPUNGE), `uids` (UID lists as SQL conditions).
 
+mod append;
 mod changes;
 mod db;
 mod feed;
@@ -25,6 +27,7 @@ mod flags;
 mod mailboxes;
 mod messages;
 mod migrate;
+mod sqlite_writer;
 mod transfer;
 mod uids;
 mod users;
@@ -235,8 +238,6 @@ pub struct Store {
 #[derive(Debug)]
 struct Inner {
     db: db::Db,
-    /// SQLite allows one writer: in-process writers queue here (see `Store::write`).
-    write_lock: Option<Arc<tokio::sync::Mutex<()>>>,
     /// Stops the feed watcher when the last clone of the store is dropped.
     _watcher: feed::Watcher,
 }
@@ -248,16 +249,11 @@ impl Store {
         let db = db::Db::connect(url).await?;
         migrate::run(&db).await?;
         let feed = Feed::new(feed::max_seq(&db).await?);
-        let write_lock = match db.dialect() {
-            db::Dialect::Sqlite => Some(Arc::new(tokio::sync::Mutex::new(()))),
-            db::Dialect::Postgres => None,
-        };
         let watcher = feed::spawn(&db, feed.clone());
         Ok(Store {
             feed,
             inner: Arc::new(Inner {
                 db,
-                write_lock,
                 _watcher: watcher,
             }),
         })

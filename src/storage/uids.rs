@@ -15,7 +15,8 @@ const LIST_SIZES: [usize; 5] = [1, 4, 16, 64, 256];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum UidChunk {
-    /// Every UID in `lo..=hi`.
+    /// Every UID in `lo..=hi` (made only of consecutive UIDs of the input, so it matches
+    /// exactly those).
     Range(u32, u32),
     /// Exactly these UIDs, ascending.
     List(Vec<u32>),
@@ -50,10 +51,12 @@ impl UidChunk {
         }
     }
 
-    /// Whether every message between two UIDs of this chunk was asked for, so that a
-    /// `BETWEEN` over them touches nothing else.
-    pub(crate) fn covers_gaps(&self) -> bool {
-        matches!(self, UidChunk::Range(..))
+    /// The lowest UID of the chunk.
+    pub(crate) fn first(&self) -> u32 {
+        match self {
+            UidChunk::Range(lo, _) => *lo,
+            UidChunk::List(uids) => uids.first().copied().unwrap_or(0),
+        }
     }
 }
 

@@ -75,6 +75,23 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Raw SQL behind the store's back (to corrupt data on purpose).
+    pub async fn execute(&self, sql: &str) {
+        if self.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("connect");
+            sqlx::query(sql).execute(&mut c).await.expect("execute");
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.url)
+                .await
+                .expect("connect");
+            sqlx::query(sql).execute(&mut c).await.expect("execute");
+        }
+    }
+}
+
 impl Drop for Backend {
     fn drop(&mut self) {
         let Some((server, schema)) = self.schema.take() else {
