@@ -2,12 +2,10 @@
 
 use crate::session::state::{HandlerResult, Outcome};
 use crate::session::{data, Session};
+use crate::wire::command::IdParams;
 use crate::wire::Data;
 
-/// The client's `ID` parameters (RFC 2971), NIL as None.
-type IdParams = Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>;
-
-pub fn handle(s: &Session, params: IdParams) -> HandlerResult {
+pub fn handle(s: &Session, params: Option<IdParams>) -> HandlerResult {
     if let Some(params) = params {
         let shown: Vec<String> = params
             .iter()

@@ -88,7 +88,10 @@ impl Session {
                 (o.untagged, o.transition, ok)
             }
             Err(r) => {
-                let refusal = self.profile().texts.refuse(Some(tag), r.refusal, r.code.map(|c| *c));
+                let refusal = self
+                    .profile()
+                    .texts
+                    .refuse(Some(tag), r.refusal, r.code.map(|c| *c));
                 (r.untagged, r.transition, Response::Status(refusal))
             }
         };

@@ -16,6 +16,9 @@ pub struct Command {
 /// `=` stands for an empty response.
 pub type InitialResponse = Secret;
 
+/// RFC 2971 ID parameters: field name and value (NIL as None).
+pub type IdParams = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommandBody {
     // Any state (RFC 3501 §6.1)
@@ -23,7 +26,7 @@ pub enum CommandBody {
     Noop,
     Logout,
     /// RFC 2971. `None` is `ID NIL`.
-    Id(Option<Vec<(Vec<u8>, Option<Vec<u8>>)>>),
+    Id(Option<IdParams>),
 
     // Not authenticated (§6.2)
     StartTls,
