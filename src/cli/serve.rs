@@ -20,7 +20,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Profile for the listeners: a name (`exchange-2016`) or a path to a profile file.
-    #[arg(long, default_value = "rfc3501")]
+    #[arg(long, default_value = "exchange-2016")]
     pub profile: String,
     /// Address to listen on (repeatable).
     #[arg(long, default_values = ["127.0.0.1:1143"])]
