@@ -29,7 +29,8 @@ pub async fn list(s: &mut Session, reference: &MailboxName, pattern: &[u8]) -> H
     let pattern = canonical_pattern(&format!("{reference}{}", String::from_utf8_lossy(pattern)));
     let all = mailboxes(s).await?;
     let mut out = Vec::new();
-    for (name, c) in candidates(s, all.iter().map(|m| (m.name.as_str(), Some(m))), &pattern) {
+    let entries = all.iter().map(|m| (m.name.as_str(), Some(m)));
+    for (name, c) in candidates(s, entries, &all, &pattern) {
         let attrs = list_attributes(s, &c).await?;
         out.push(data(Data::List(item(
             attrs,
@@ -51,7 +52,7 @@ pub async fn lsub(s: &mut Session, reference: &MailboxName, pattern: &[u8]) -> H
     let subscribed = s.env.store.subscriptions(user(s)?.id).await?;
     let subs = subscribed.iter().map(|n| (n.as_str(), names.find(&all, n)));
     let mut out = Vec::new();
-    for (name, c) in candidates(s, subs, &pattern) {
+    for (name, c) in candidates(s, subs, &all, &pattern) {
         let attrs = match c.mailbox {
             Some(_) if !names.lsub_minimal() => list_attributes(s, &c).await?,
             Some(m) if m.selectable => Vec::new(),
@@ -69,18 +70,18 @@ pub async fn lsub(s: &mut Session, reference: &MailboxName, pattern: &[u8]) -> H
 /// Names matching `pattern`, INBOX first then in name order, with implied superiors: when
 /// the pattern ends with `%`, a superior that is not itself in `entries` is listed when it
 /// matches and one of its inferiors is in `entries` (RFC 3501 §6.3.8, §6.3.9).
+/// `\HasChildren` looks at the mailboxes that exist (`all`), whatever is being listed.
 fn candidates<'a>(
     s: &Session,
     entries: impl Iterator<Item = (&'a str, Option<&'a Mailbox>)>,
+    all: &[Mailbox],
     pattern: &str,
 ) -> Vec<(String, Candidate<'a>)> {
     let names = &s.profile().names;
     let mut found: BTreeMap<(bool, String), Candidate<'a>> = BTreeMap::new();
     let entries: Vec<(&str, Option<&Mailbox>)> = entries.collect();
     for &(name, mailbox) in &entries {
-        let has_children = entries
-            .iter()
-            .any(|(other, _)| names.is_inferior(other, name));
+        let has_children = all.iter().any(|m| names.is_inferior(&m.name, name));
         if names.matches(pattern, name) {
             found.insert(
                 (name != "INBOX", name.to_string()),
