@@ -60,3 +60,37 @@ conformance! {
     transfer: [copy_shares_blob, copy_same_mailbox, move_messages, expunge_and_remove],
     feed: [changes_in_order, feed_wakes_subscriber, second_store_sees_changes],
 }
+
+/// `Store` is shared between tokio tasks: it and every future it returns must be `Send`.
+#[test]
+fn store_and_its_futures_are_send() {
+    use imap_mimic::storage::{FlagSet, NewMessage, Origin, Store, Want};
+    use imap_mimic::wire::types::StoreMode;
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    fn send<F: std::future::Future + Send>(_: F) {}
+    shareable::<Store>();
+    // Never polled: only the types matter.
+    #[allow(dead_code, clippy::diverging_sub_expression)]
+    fn futures(s: Store, m: NewMessage<'static>) {
+        let o = Origin::External;
+        send(Store::open("sqlite:x"));
+        send(s.create_user("a", "h"));
+        send(s.delete_user("a"));
+        send(s.create_mailbox(1, "a", true));
+        send(s.rename_mailboxes(&[], o));
+        send(s.delete_mailbox(1, o));
+        send(s.set_selectable(1, true, o));
+        send(s.counts(1));
+        send(s.subscribe(1, "a"));
+        send(s.append(1, m, o));
+        send(s.snapshot(1));
+        send(s.claim_recent(1, 1));
+        send(s.fetch(1, &[], Want::default()));
+        send(s.store_flags(1, &[], StoreMode::Add, &FlagSet::default(), o));
+        send(s.copy(1, &[], 2, o));
+        send(s.move_messages(1, &[], 2, o));
+        send(s.expunge(1, None, o));
+        send(s.remove(1, &[], o));
+        send(s.changes_since(1, 0));
+    }
+}

@@ -155,33 +155,3 @@ async fn bench_sqlite_100k() {
     s.delete_mailbox(archive, Origin::Session(1)).await.unwrap();
     report("delete mailbox (blobs collected)", n, start);
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "scratch"]
-async fn scratch_roundtrip() {
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-    use sqlx::ConnectOptions;
-    let dir = tempfile::tempdir().unwrap();
-    let o = SqliteConnectOptions::new()
-        .filename(dir.path().join("x.db"))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .row_buffer_size(4096);
-    let mut c = o.connect().await.unwrap();
-    sqlx::query("CREATE TABLE m (mb INTEGER, uid INTEGER, flags INTEGER, keywords TEXT, d INTEGER, o INTEGER, size INTEGER, sk INTEGER, ss INTEGER, blob INTEGER, PRIMARY KEY (mb, uid)) WITHOUT ROWID").execute(&mut c).await.unwrap();
-    sqlx::query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 100000) INSERT INTO m SELECT 1, x, 0, '', 1700000000, -420, 5050, 1, NULL, x + 1000000 FROM c").execute(&mut c).await.unwrap();
-    let n = 100000;
-    for q in [
-        "SELECT COUNT(*) FROM m WHERE mb = 1",
-        "SELECT string_agg(CAST(uid AS TEXT), ',') FROM (SELECT uid FROM m WHERE mb = 1 ORDER BY uid) AS u",
-        "SELECT group_concat(uid) FROM m WHERE mb = 1",
-        "SELECT MAX(uid) FROM m WHERE mb = 1",
-        "SELECT MIN(uid), MAX(uid), COUNT(*) FROM (SELECT uid, uid - ROW_NUMBER() OVER (ORDER BY uid) AS g FROM m WHERE mb = 1) GROUP BY g",
-    ] {
-        for _ in 0..3 {
-            let start = Instant::now();
-            sqlx::query(q).fetch_all(&mut c).await.unwrap();
-            report(&q[..30], n, start);
-        }
-    }
-}

@@ -27,13 +27,15 @@ CREATE TABLE mailboxes (
 );
 
 -- Raw bytes stored once, shared by every copy of a message, with the MIME analysis
--- (serde_json of Envelope / BodyStructure).
+-- (serde_json of Envelope / BodyStructure). The message is split after its header block
+-- (raw = header || text), so header-only FETCHes, which clients run over whole mailboxes,
+-- read the header without the rest of the message.
 CREATE TABLE blobs (
-    id         BIGSERIAL PRIMARY KEY,
-    raw        BYTEA NOT NULL,
-    header_len BIGINT NOT NULL,
-    envelope   TEXT NOT NULL,
-    body       TEXT NOT NULL
+    id       BIGSERIAL PRIMARY KEY,
+    header   BYTEA NOT NULL,
+    text     BYTEA NOT NULL,
+    envelope TEXT NOT NULL,
+    body     TEXT NOT NULL
 );
 
 -- flags: bitmask of FlagSet::SEEN.. ; keywords: sorted, space separated ('' for none).

@@ -27,13 +27,15 @@ CREATE TABLE mailboxes (
 );
 
 -- Raw bytes stored once, shared by every copy of a message, with the MIME analysis
--- (serde_json of Envelope / BodyStructure).
+-- (serde_json of Envelope / BodyStructure). The message is split after its header block
+-- (raw = header || text), so header-only FETCHes, which clients run over whole mailboxes,
+-- read the header without the rest of the message.
 CREATE TABLE blobs (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    raw        BLOB NOT NULL,
-    header_len INTEGER NOT NULL,
-    envelope   TEXT NOT NULL,
-    body       TEXT NOT NULL
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    header   BLOB NOT NULL,
+    text     BLOB NOT NULL,
+    envelope TEXT NOT NULL,
+    body     TEXT NOT NULL
 );
 
 -- flags: bitmask of FlagSet::SEEN.. ; keywords: sorted, space separated ('' for none).
@@ -51,6 +53,10 @@ CREATE TABLE messages (
     PRIMARY KEY (mailbox_id, uid)
 ) WITHOUT ROWID;
 CREATE INDEX messages_blob ON messages (blob_id);
+-- The UID list of a SELECT (snapshot) scans this narrow index rather than the table: in a
+-- WITHOUT ROWID table the primary key is the table itself. (PostgreSQL's primary key is
+-- already a separate index and serves index-only scans; it has no counterpart.)
+CREATE INDEX messages_uid ON messages (mailbox_id, uid);
 -- First unseen and UNSEEN counts without scanning the seen majority.
 CREATE INDEX messages_unseen ON messages (mailbox_id, uid) WHERE (flags & 1) = 0;
 

@@ -21,7 +21,7 @@ use super::{ChangeKind, MailboxId, NewMessage, Origin, Result, Store, StoreError
 const SQLITE_APPEND: &str = "\
     UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = $1 AND selectable = 1 \
       RETURNING uidvalidity, uidnext - 1; \
-    INSERT INTO blobs (raw, header_len, envelope, body) VALUES ($2, $3, $4, $5); \
+    INSERT INTO blobs (header, text, envelope, body) VALUES ($2, $3, $4, $5); \
     INSERT INTO messages (mailbox_id, uid, blob_id, flags, keywords, internal_date, \
       date_offset, size, size_known, stored_size) \
       SELECT $1, uidnext - 1, last_insert_rowid(), $6, $7, $8, $9, $10, $11, $12 \
@@ -64,11 +64,14 @@ impl Store {
         let size = u32::try_from(message.raw.len())
             .map_err(|_| StoreError::Database("message larger than 4 GiB".into()))?;
         let date = message.internal_date;
+        let split = usize::try_from(message.header_len)
+            .map_or(message.raw.len(), |n| n.min(message.raw.len()));
+        let (header, text) = message.raw.split_at(split);
         // $1..$12 in the order both paths use them.
         let args = [
             Arg::Int(mailbox),
-            Arg::Bytes(message.raw),
-            Arg::Int(message.header_len.into()),
+            Arg::Bytes(header),
+            Arg::Bytes(text),
             Arg::Text(&envelope),
             Arg::Text(&body),
             Arg::Int(message.flags.system.into()),
@@ -102,7 +105,7 @@ impl Store {
         let blob = w
             .conn()
             .fetch_one(
-                "INSERT INTO blobs (raw, header_len, envelope, body) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO blobs (header, text, envelope, body) VALUES ($1, $2, $3, $4) \
                  RETURNING id",
                 &args[1..5],
             )

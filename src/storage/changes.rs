@@ -129,11 +129,11 @@ impl WriteTx {
 
 /// Inserts the rows and returns the new feed position (our last sequence number).
 async fn write_changes(conn: &mut Conn<'_>, pending: Vec<Pending>) -> Result<i64> {
-    let postgres = conn.dialect() == Dialect::Postgres;
-    if postgres {
+    if conn.dialect() == Dialect::Postgres {
+        // NOTIFY is delivered at commit, so it can go out with the lock.
         conn.execute(
-            "SELECT pg_advisory_xact_lock($1)",
-            &[Arg::Int(LOG_LOCK_KEY)],
+            "SELECT pg_advisory_xact_lock($1), pg_notify($2, '')",
+            &[Arg::Int(LOG_LOCK_KEY), Arg::Text(CHANNEL)],
         )
         .await?;
     }
@@ -159,10 +159,6 @@ async fn write_changes(conn: &mut Conn<'_>, pending: Vec<Pending>) -> Result<i64
     }
     if !rows.is_empty() {
         last = insert_rows(conn, &rows).await?;
-    }
-    if postgres {
-        conn.execute("SELECT pg_notify($1, '')", &[Arg::Text(CHANNEL)])
-            .await?;
     }
     match last {
         Some(seq) => Ok(seq),

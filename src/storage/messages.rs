@@ -123,11 +123,9 @@ async fn fetch_rows(
     for (asked, column) in [
         (want.envelope, "b.envelope"),
         (want.body, "b.body"),
-        (
-            want.header,
-            "substr(b.raw, 1, CAST(b.header_len AS INTEGER))",
-        ),
-        (want.raw, "b.raw"),
+        // The whole message is the header and the text: the header column serves both.
+        (want.header || want.raw, "b.header"),
+        (want.raw, "b.text"),
     ] {
         if asked {
             columns.push_str(", ");
@@ -230,12 +228,12 @@ fn decode_message(row: &Row, want: Want) -> Result<MessageData> {
         data.body = Some(serde_json::from_str(&row.text(i)?).map_err(corrupt)?);
         i += 1;
     }
-    if want.header {
-        data.header = Some(row.bytes(i)?);
-        i += 1;
-    }
-    if want.raw {
-        data.raw = Some(row.bytes(i)?);
+    if want.header || want.raw {
+        let header = row.bytes(i)?;
+        if want.raw {
+            data.raw = Some([header.as_slice(), &row.bytes(i + 1)?].concat());
+        }
+        data.header = want.header.then_some(header);
     }
     Ok(data)
 }
