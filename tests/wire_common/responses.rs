@@ -20,7 +20,7 @@ fn uid_set() -> impl Strategy<Value = UidSet> {
     vec((nz(), nz()), 1..4).prop_map(UidSet)
 }
 
-fn code() -> impl Strategy<Value = Code> {
+fn code() -> BoxedStrategy<Code> {
     prop_oneof![
         prop_oneof![
             Just(Code::Alert),
@@ -62,37 +62,42 @@ fn code() -> impl Strategy<Value = Code> {
             text
         }),
     ]
+    .boxed()
 }
 
-fn status() -> impl Strategy<Value = Response> {
+fn status() -> BoxedStrategy<Response> {
     use StatusKind::*;
     let kind = prop_oneof![Just(Ok), Just(No), Just(Bad), Just(Bye)];
-    (option::of(tag()), kind, option::of(code()), text()).prop_map(|(tag, kind, code, text)| {
-        // BYE is untagged only (RFC 3501 §7.1.5).
-        let tag = if kind == Bye { None } else { tag };
-        Response::Status(StatusResponse {
-            tag,
-            kind,
-            code,
-            text,
+    (option::of(tag()), kind, option::of(code()), text())
+        .prop_map(|(tag, kind, code, text)| {
+            // BYE is untagged only (RFC 3501 §7.1.5).
+            let tag = if kind == Bye { None } else { tag };
+            Response::Status(StatusResponse {
+                tag,
+                kind,
+                code,
+                text,
+            })
         })
-    })
+        .boxed()
 }
 
 fn nstr() -> impl Strategy<Value = Option<Vec<u8>>> {
     option::of(bytes(12))
 }
 
-fn address() -> impl Strategy<Value = Address> {
-    (nstr(), nstr(), nstr(), nstr()).prop_map(|(name, adl, mailbox, host)| Address {
-        name,
-        adl,
-        mailbox,
-        host,
-    })
+fn address() -> BoxedStrategy<Address> {
+    (nstr(), nstr(), nstr(), nstr())
+        .prop_map(|(name, adl, mailbox, host)| Address {
+            name,
+            adl,
+            mailbox,
+            host,
+        })
+        .boxed()
 }
 
-fn envelope() -> impl Strategy<Value = Envelope> {
+fn envelope() -> BoxedStrategy<Envelope> {
     let list = || vec(address(), 0..3);
     (
         (nstr(), nstr(), nstr(), nstr()),
@@ -117,6 +122,7 @@ fn envelope() -> impl Strategy<Value = Envelope> {
                 message_id,
             },
         )
+        .boxed()
 }
 
 fn params() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
@@ -141,18 +147,18 @@ fn disposition() -> impl Strategy<Value = Option<Disposition>> {
     option::of(("[a-z]{1,10}", params()).prop_map(|(kind, params)| Disposition { kind, params }))
 }
 
-fn single_ext() -> impl Strategy<Value = SingleExt> {
-    (nstr(), disposition(), vec(bytes(5), 0..3), nstr()).prop_map(
-        |(md5, disposition, language, location)| SingleExt {
+fn single_ext() -> BoxedStrategy<SingleExt> {
+    (nstr(), disposition(), vec(bytes(5), 0..3), nstr())
+        .prop_map(|(md5, disposition, language, location)| SingleExt {
             md5,
             disposition,
             language,
             location,
-        },
-    )
+        })
+        .boxed()
 }
 
-fn leaf_body() -> impl Strategy<Value = BodyStructure> {
+fn leaf_body() -> BoxedStrategy<BodyStructure> {
     prop_oneof![
         (fields("text", "plain"), any::<u32>(), single_ext()).prop_map(|(fields, lines, ext)| {
             BodyStructure::Single {
@@ -169,49 +175,52 @@ fn leaf_body() -> impl Strategy<Value = BodyStructure> {
             }
         }),
     ]
+    .boxed()
 }
 
-pub fn body_structure() -> impl Strategy<Value = BodyStructure> {
-    leaf_body().prop_recursive(3, 12, 3, |inner| {
-        let multi_ext = (params(), disposition(), vec(bytes(5), 0..3), nstr()).prop_map(
-            |(params, disposition, language, location)| MultiExt {
-                params,
-                disposition,
-                language,
-                location,
-            },
-        );
-        prop_oneof![
-            (vec(inner.clone(), 1..4), "[a-z]{1,10}", multi_ext).prop_map(
-                |(parts, subtype, ext)| BodyStructure::Multi {
-                    parts,
-                    subtype,
-                    ext
-                }
-            ),
-            (
-                fields("message", "rfc822"),
-                envelope(),
-                inner,
-                any::<u32>(),
-                single_ext()
-            )
-                .prop_map(|(fields, envelope, body, lines, ext)| {
-                    BodyStructure::Single {
-                        fields,
-                        kind: SingleKind::Message {
-                            envelope: Box::new(envelope),
-                            body: Box::new(body),
-                            lines,
-                        },
-                        ext,
+pub fn body_structure() -> BoxedStrategy<BodyStructure> {
+    leaf_body()
+        .prop_recursive(3, 12, 3, |inner| {
+            let multi_ext = (params(), disposition(), vec(bytes(5), 0..3), nstr()).prop_map(
+                |(params, disposition, language, location)| MultiExt {
+                    params,
+                    disposition,
+                    language,
+                    location,
+                },
+            );
+            prop_oneof![
+                (vec(inner.clone(), 1..4), "[a-z]{1,10}", multi_ext).prop_map(
+                    |(parts, subtype, ext)| BodyStructure::Multi {
+                        parts,
+                        subtype,
+                        ext
                     }
-                }),
-        ]
-    })
+                ),
+                (
+                    fields("message", "rfc822"),
+                    envelope(),
+                    inner,
+                    any::<u32>(),
+                    single_ext()
+                )
+                    .prop_map(|(fields, envelope, body, lines, ext)| {
+                        BodyStructure::Single {
+                            fields,
+                            kind: SingleKind::Message {
+                                envelope: Box::new(envelope),
+                                body: Box::new(body),
+                                lines,
+                            },
+                            ext,
+                        }
+                    }),
+            ]
+        })
+        .boxed()
 }
 
-fn fetch_value() -> impl Strategy<Value = FetchValue> {
+fn fetch_value() -> BoxedStrategy<FetchValue> {
     use FetchValue::*;
     prop_oneof![
         vec(flag(), 0..4).prop_map(Flags),
@@ -232,9 +241,10 @@ fn fetch_value() -> impl Strategy<Value = FetchValue> {
         nstr().prop_map(Rfc822Header),
         nstr().prop_map(Rfc822Text),
     ]
+    .boxed()
 }
 
-fn list_item() -> impl Strategy<Value = ListItem> {
+fn list_item() -> BoxedStrategy<ListItem> {
     let attrs = vec(
         prop_oneof![
             Just("\\Noselect".to_string()),
@@ -244,14 +254,16 @@ fn list_item() -> impl Strategy<Value = ListItem> {
         0..3,
     );
     let delim = option::of(prop_oneof![Just('/'), Just('.'), Just('\\'), Just('"')]);
-    (attrs, delim, mailbox()).prop_map(|(attributes, delimiter, mailbox)| ListItem {
-        attributes,
-        delimiter,
-        mailbox,
-    })
+    (attrs, delim, mailbox())
+        .prop_map(|(attributes, delimiter, mailbox)| ListItem {
+            attributes,
+            delimiter,
+            mailbox,
+        })
+        .boxed()
 }
 
-fn data() -> impl Strategy<Value = Data> {
+fn data() -> BoxedStrategy<Data> {
     let items = vec(
         (
             prop_oneof![
@@ -278,14 +290,16 @@ fn data() -> impl Strategy<Value = Data> {
         nz().prop_map(Data::Expunge),
         (nz(), vec(fetch_value(), 1..4)).prop_map(|(seq, items)| Data::Fetch { seq, items }),
     ]
+    .boxed()
 }
 
 /// A response the strict profile may send.
-pub fn response() -> impl Strategy<Value = Response> {
+pub fn response() -> BoxedStrategy<Response> {
     prop_oneof![
         status(),
         data().prop_map(Response::Data),
         text().prop_map(|t| Response::Continue(Continue::Text(t))),
         vec(any::<u8>(), 0..30).prop_map(|b| Response::Continue(Continue::Base64(b))),
     ]
+    .boxed()
 }

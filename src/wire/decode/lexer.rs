@@ -174,6 +174,8 @@ impl<'a> Cursor<'a> {
                 Some(b) if b >= 0x80 => {
                     return fail("8-bit byte in a quoted string (use a literal)");
                 }
+                Some(0) => return fail("NUL byte in a quoted string"),
+                Some(b'\r' | b'\n') => return fail("the line ended inside a quoted string"),
                 _ => return fail("unterminated quoted string"),
             }
         }
@@ -255,7 +257,15 @@ mod tests {
         assert!(cur(br#""a\b""#).quoted().is_err());
         assert!(cur(b"\"a\r\n\"").quoted().is_err());
         assert!(cur(b"\"\xc3\xa9\"").quoted().is_err());
-        assert!(cur(b"\"abc").quoted().is_err());
+        assert_eq!(cur(b"\"abc").quoted(), fail("unterminated quoted string"));
+        assert_eq!(
+            cur(b"\"a\0\"").quoted(),
+            fail("NUL byte in a quoted string")
+        );
+        assert_eq!(
+            cur(b"\"a\r\n").quoted(),
+            fail("the line ended inside a quoted string")
+        );
         assert_eq!(cur(b"{3}\r\nabcX").literal(), Ok(&b"abc"[..]));
         assert_eq!(cur(b"{3+}\r\na\"\xffX").literal(), Ok(&b"a\"\xff"[..]));
         assert!(cur(b"{4}\r\nabc").literal().is_err());

@@ -14,7 +14,7 @@ use crate::wire::types::SearchKey;
 /// Deepest parenthesis nesting the decoder accepts.
 pub const MAX_SEARCH_NESTING: usize = 100;
 /// Deepest nesting of keys of any kind (parentheses, NOT, OR) the decoder accepts.
-pub const MAX_SEARCH_RECURSION: usize = 300;
+pub const MAX_SEARCH_RECURSION: usize = 200;
 
 #[derive(Clone, Copy)]
 struct Depth {
@@ -69,7 +69,9 @@ pub(super) fn search(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
     })
 }
 
-/// One `search-key`.
+/// One `search-key`. Only the nesting forms recurse, and they do it from this small
+/// function: the argument parsing of the other keys lives in `leaf`, whose large frame is
+/// never on the recursion path, so each level costs little stack.
 fn key(c: &mut Cursor<'_>, depth: Depth) -> PResult<SearchKey> {
     match c.peek() {
         Some(b'(') => {
@@ -84,12 +86,36 @@ fn key(c: &mut Cursor<'_>, depth: Depth) -> PResult<SearchKey> {
         }
         Some(b'0'..=b'9' | b'*') => sequence_set(c).map(SearchKey::SequenceSet),
         _ => {
-            let word = c.atom("a search key")?.to_ascii_uppercase();
-            match flag_key(&word) {
-                Some(k) => Ok(k),
-                None => keyed(c, &word, depth),
+            let word = c.atom("a search key")?;
+            if word.eq_ignore_ascii_case(b"NOT") {
+                c.sp()?;
+                let inner = key(c, depth.deeper(false)?)?;
+                return Ok(SearchKey::Not(Box::new(inner)));
             }
+            if word.eq_ignore_ascii_case(b"OR") {
+                c.sp()?;
+                return or(c, depth.deeper(false)?);
+            }
+            leaf(c, word)
         }
+    }
+}
+
+/// `"OR" SP search-key SP search-key`, after `OR SP`.
+fn or(c: &mut Cursor<'_>, inner: Depth) -> PResult<SearchKey> {
+    let a = key(c, inner)?;
+    c.sp()?;
+    let b = key(c, inner)?;
+    Ok(SearchKey::Or(Box::new(a), Box::new(b)))
+}
+
+/// Every key that does not nest.
+#[inline(never)]
+fn leaf(c: &mut Cursor<'_>, word: &[u8]) -> PResult<SearchKey> {
+    let word = word.to_ascii_uppercase();
+    match flag_key(&word) {
+        Some(k) => Ok(k),
+        None => keyed(c, &word),
     }
 }
 
@@ -116,7 +142,7 @@ fn flag_key(word: &[u8]) -> Option<SearchKey> {
 }
 
 /// The keys followed by `SP` and arguments.
-fn keyed(c: &mut Cursor<'_>, word: &[u8], depth: Depth) -> PResult<SearchKey> {
+fn keyed(c: &mut Cursor<'_>, word: &[u8]) -> PResult<SearchKey> {
     use SearchKey::*;
     let string = |c: &mut Cursor<'_>| c.astring("a search string");
     let unknown = || {
@@ -149,8 +175,6 @@ fn keyed(c: &mut Cursor<'_>, word: &[u8], depth: Depth) -> PResult<SearchKey> {
         b"SMALLER" => Smaller(c.number("a size")?),
         b"UID" => Uid(sequence_set(c)?),
         b"HEADER" => header(c)?,
-        b"NOT" => Not(Box::new(key(c, depth.deeper(false)?)?)),
-        b"OR" => or(c, depth)?,
         _ => return Err(unknown()),
     })
 }
@@ -187,13 +211,4 @@ fn header(c: &mut Cursor<'_>) -> PResult<SearchKey> {
         String::from_utf8(name).map_err(|_| Fail("the header field name is not UTF-8".into()))?;
     c.sp()?;
     Ok(SearchKey::Header(name, c.astring("a search string")?))
-}
-
-/// `"OR" SP search-key SP search-key`.
-fn or(c: &mut Cursor<'_>, depth: Depth) -> PResult<SearchKey> {
-    let inner = depth.deeper(false)?;
-    let a = key(c, inner)?;
-    c.sp()?;
-    let b = key(c, inner)?;
-    Ok(SearchKey::Or(Box::new(a), Box::new(b)))
 }

@@ -302,3 +302,22 @@ fn fetch_errors() {
         bad_args(input.as_bytes(), "FETCH");
     }
 }
+
+/// The deepest input the caps allow decodes (and drops) within a quarter of a 2 MiB runtime
+/// thread's stack, even in an unoptimised build.
+#[test]
+fn deepest_accepted_search_fits_a_small_stack() {
+    let parens = MAX_SEARCH_NESTING;
+    let nots = MAX_SEARCH_RECURSION - parens;
+    let input = format!(
+        "a SEARCH {}{}SEEN{}\r\n",
+        "(".repeat(parens),
+        "NOT ".repeat(nots),
+        ")".repeat(parens)
+    );
+    let run = move || matches!(ok(input.as_bytes()), CommandBody::Search { .. });
+    let thread = std::thread::Builder::new().stack_size(STACK).spawn(run);
+    assert!(thread.unwrap().join().unwrap());
+}
+
+const STACK: usize = 512 * 1024;
