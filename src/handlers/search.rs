@@ -28,7 +28,7 @@ pub async fn handle(
             ..Refusal::BadCharset.into()
         });
     }
-    if !policy.search_depth_ok(criteria.depth()) {
+    if !policy.search_depth_ok(criteria.criteria_depth()) {
         return Err(Refusal::SearchTooDeep.into());
     }
     let sel = s.state.selected().ok_or(Refusal::InvalidState)?;

@@ -247,13 +247,22 @@ pub enum SearchKey {
 }
 
 impl SearchKey {
-    /// Parenthesis nesting depth: the top-level list is 0, `(A)` is 1 (MS-STANXIMAP V0043
-    /// counts levels of parentheses).
+    /// Levels of parentheses in SEARCH criteria, as MS-STANXIMAP V0043 counts them:
+    /// `SEEN` is 0, `(SEEN)` is 1, `(A (OR B (OR C D)))` is 3. Call it on the command's
+    /// top-level `And`, which is not itself a parenthesised list.
+    pub fn criteria_depth(&self) -> usize {
+        match self {
+            SearchKey::And(keys) => keys.iter().map(SearchKey::depth).max().unwrap_or(0),
+            key => key.depth(),
+        }
+    }
+
+    /// Parenthesis depth of one key: a parenthesised list (`And`) adds one level.
     pub fn depth(&self) -> usize {
         match self {
             SearchKey::Not(k) => k.depth(),
             SearchKey::Or(a, b) => a.depth().max(b.depth()),
-            SearchKey::And(keys) => keys.iter().map(|k| k.depth() + 1).max().unwrap_or(1),
+            SearchKey::And(keys) => 1 + keys.iter().map(SearchKey::depth).max().unwrap_or(0),
             _ => 0,
         }
     }
