@@ -11,9 +11,11 @@
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
 //! - `cli`: the `imap-mimic` subcommands.
 
+pub mod accounts;
 pub mod cli;
 pub mod handlers;
 pub mod mime;
+pub mod ntlm;
 pub mod password;
 pub mod profile;
 pub mod secret;

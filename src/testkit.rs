@@ -1,12 +1,14 @@
 //! An in-process server on 127.0.0.1:0 with its own temporary SQLite database, for the
 //! project's integration tests and for tools that replay transcripts against a profile.
 
-use crate::password::{self, Cost};
+use crate::accounts;
+use crate::ntlm::secret::SealingKey;
+use crate::password::Cost;
 use crate::profile::load::Search;
 use crate::profile::Registry;
 use crate::secret::Secret;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
-use crate::server::{ListenerSpec, Running, TlsMode};
+use crate::server::{ListenerSpec, Running, Services, TlsMode};
 use crate::storage::Store;
 use crate::transcript::run::Target;
 use std::net::SocketAddr;
@@ -22,6 +24,8 @@ pub struct TestServer {
     pub client_tls: Arc<rustls::ClientConfig>,
     pub store: Store,
     pub registry: Arc<Registry>,
+    /// The key sealing this server's NT hashes.
+    pub ntlm_key: Arc<SealingKey>,
     running: Option<Running>,
     dir: PathBuf,
 }
@@ -48,19 +52,21 @@ impl TestServer {
         let paths = CertPaths::generated_in(&dir);
         ensure_generated(&paths)?;
         let certs = CertStore::open(paths.clone())?;
-        let running = Running::start(
-            &specs,
-            store.clone(),
-            registry.clone(),
-            Some(certs.acceptor()),
-        )
-        .await?;
+        let ntlm_key = Arc::new(SealingKey::load_or_create(&dir.join("ntlm.key"))?);
+        let services = Services {
+            store: store.clone(),
+            registry: registry.clone(),
+            tls: Some(certs.acceptor()),
+            ntlm_key: Some(ntlm_key.clone()),
+        };
+        let running = Running::start(&specs, services).await?;
         Ok(TestServer {
             addr: running.addrs[0],
             tls_addr: running.addrs[1],
             client_tls: client_config(&paths.cert)?,
             store,
             registry,
+            ntlm_key,
             running: Some(running),
             dir,
         })
@@ -77,8 +83,8 @@ impl TestServer {
 
     /// Creates a user with a cheap password hash.
     pub async fn add_user(&self, name: &str, password: &str) -> anyhow::Result<()> {
-        let hash = password::hash(&Secret::new(password), Cost::Low);
-        self.store.create_user(name, &hash).await?;
+        let key = Some(self.ntlm_key.as_ref());
+        accounts::create_user(&self.store, key, name, &Secret::new(password), Cost::Low).await?;
         Ok(())
     }
 

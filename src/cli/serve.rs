@@ -2,12 +2,14 @@
 //! or SIGTERM, then say BYE to every session.
 
 use super::DataArgs;
-use crate::password::{self, Cost};
+use crate::accounts;
+use crate::ntlm::secret::SealingKey;
+use crate::password::Cost;
 use crate::profile::load::Search;
 use crate::profile::Registry;
 use crate::secret::Secret;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
-use crate::server::{ListenerSpec, Running, TlsMode};
+use crate::server::{ListenerSpec, Running, Services, TlsMode};
 use anyhow::{bail, Context};
 use clap::Args;
 use std::net::SocketAddr;
@@ -51,7 +53,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let registry = Arc::new(Registry::new(set));
     let store = args.data.open().await?;
-    ensure_a_user(&store, &args.listen).await?;
+    let ntlm_key = Arc::new(args.data.ntlm_key()?);
+    ensure_a_user(&store, &ntlm_key, &args.listen).await?;
     let certs = certificates(&args)?;
     let listener = |addr, tls| ListenerSpec {
         addr,
@@ -68,7 +71,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|&a| listener(a, TlsMode::Implicit)),
     );
-    let running = Running::start(&specs, store, registry, Some(certs.acceptor()))
+    let services = Services {
+        store,
+        registry,
+        tls: Some(certs.acceptor()),
+        ntlm_key: Some(ntlm_key),
+    };
+    let running = Running::start(&specs, services)
         .await
         .context("cannot bind the listeners")?;
     tracing::info!(profile = %profile_name, data = %args.data.data.display(), "imap-mimic is serving; Ctrl-C stops it");
@@ -127,13 +136,12 @@ fn profile_search(args: &ServeArgs) -> anyhow::Result<(Search, String)> {
 }
 
 /// With no users and only loopback listeners, creates `demo`/`demo` so a first run works.
-async fn ensure_a_user(store: &crate::storage::Store, listen: &[SocketAddr]) -> anyhow::Result<()> {
+async fn ensure_a_user(store: &crate::storage::Store, key: &SealingKey, listen: &[SocketAddr]) -> anyhow::Result<()> {
     if !store.list_users().await?.is_empty() {
         return Ok(());
     }
     if listen.iter().all(|a| a.ip().is_loopback()) {
-        let hash = password::hash(&Secret::new("demo"), Cost::Default);
-        store.create_user("demo", &hash).await?;
+        accounts::create_user(store, Some(key), "demo", &Secret::new("demo"), Cost::Default).await?;
         println!(
             "No users yet: created user `demo` with password `demo` (listening on loopback only)."
         );

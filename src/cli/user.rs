@@ -2,7 +2,8 @@
 //! argon2id hashes.
 
 use super::DataArgs;
-use crate::password::{self, Cost};
+use crate::accounts;
+use crate::password::Cost;
 use crate::secret::Secret;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -49,8 +50,8 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             if store.user_by_name(&name).await?.is_some() {
                 bail!("user {name:?} already exists");
             }
-            let hash = password::hash(&read_password(password_stdin)?, Cost::Default);
-            store.create_user(&name, &hash).await?;
+            let key = args.data.ntlm_key()?;
+            accounts::create_user(&store, Some(&key), &name, &read_password(password_stdin)?, Cost::Default).await?;
             println!("user {name} created");
         }
         UserAction::List => {
@@ -72,8 +73,8 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             if store.user_by_name(&name).await?.is_none() {
                 bail!("no user named {name:?}");
             }
-            let hash = password::hash(&read_password(password_stdin)?, Cost::Default);
-            store.set_password(&name, &hash).await?;
+            let key = args.data.ntlm_key()?;
+            accounts::set_password(&store, Some(&key), &name, &read_password(password_stdin)?, Cost::Default).await?;
             println!("password of {name} changed");
         }
     }

@@ -45,6 +45,7 @@ pub async fn run(
         tls: spec.tls == TlsMode::Implicit,
         starttls_available: spec.tls == TlsMode::Starttls && shared.tls.is_some(),
         tracker: shared.tracker.clone(),
+        ntlm_key: shared.ntlm_key.clone(),
     };
     let mut conn = Connection {
         framer: Framer::new(env.profile.framing.max_command_size()),

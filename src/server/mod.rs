@@ -7,6 +7,7 @@ pub mod listener;
 pub mod stream;
 pub mod tls;
 
+use crate::ntlm::secret::SealingKey;
 use crate::profile::Registry;
 use crate::storage::Store;
 use limits::Tracker;
@@ -36,6 +37,17 @@ pub struct ListenerSpec {
     pub profile: String,
 }
 
+/// What a server is started with.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub registry: Arc<Registry>,
+    /// TLS for STARTTLS and implicit-TLS listeners; None answers STARTTLS with a refusal.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// The key sealing NT hashes; None disables NTLM verification (it then always fails).
+    pub ntlm_key: Option<Arc<SealingKey>>,
+}
+
 /// What every connection shares.
 #[derive(Clone)]
 pub struct Shared {
@@ -43,6 +55,7 @@ pub struct Shared {
     pub registry: Arc<Registry>,
     pub tracker: Arc<Tracker>,
     pub tls: Option<tokio_rustls::TlsAcceptor>,
+    pub ntlm_key: Option<Arc<SealingKey>>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -55,18 +68,14 @@ pub struct Running {
 
 impl Running {
     /// Binds every listener and starts accepting.
-    pub async fn start(
-        specs: &[ListenerSpec],
-        store: Store,
-        registry: Arc<Registry>,
-        tls: Option<tokio_rustls::TlsAcceptor>,
-    ) -> std::io::Result<Running> {
+    pub async fn start(specs: &[ListenerSpec], services: Services) -> std::io::Result<Running> {
         let (shutdown, rx) = watch::channel(false);
         let shared = Shared {
-            store,
-            registry,
+            store: services.store,
+            registry: services.registry,
             tracker: Arc::new(Tracker::default()),
-            tls,
+            tls: services.tls,
+            ntlm_key: services.ntlm_key,
             shutdown: rx,
         };
         let mut tasks = JoinSet::new();

@@ -2,7 +2,7 @@
 //! Continuations are bare `+` where the profile says (Exchange), a `*` line cancels.
 
 use super::capability::name as mechanism_name;
-use super::sasl::{Mechanism, Plain, Step};
+use super::sasl::{Mechanism, Ntlm, Plain, Step};
 use super::texts::Refusal;
 use super::{After, Mode, Reply, Session};
 use crate::profile::model::Mechanism as Mech;
@@ -30,9 +30,10 @@ impl Session {
         }
         let mut machine: Box<dyn Mechanism> = match mech {
             Mech::PLAIN => Box::new(Plain),
+            Mech::NTLM => Box::new(Ntlm::default()),
             // GSSAPI is advertised but, with no Kerberos realm, fails as Exchange does for a
-            // non-domain client (PROFILES.md); NTLM lands with the TLS and auth work.
-            Mech::GSSAPI | Mech::NTLM => return self.failed_auth(tag, Refusal::AuthenticateFailed),
+            // non-domain client (PROFILES.md).
+            Mech::GSSAPI => return self.failed_auth(tag, Refusal::AuthenticateFailed),
         };
         let step = match initial {
             Some(ir) => machine.step(ir.expose()),
@@ -90,6 +91,7 @@ impl Session {
                 )
                 .await
             }
+            Step::VerifyNtlm(proof) => self.ntlm_credentials(tag, proof).await,
             Step::Fail => self.failed_auth(tag, Refusal::AuthenticateFailed),
         }
     }

@@ -1,6 +1,7 @@
 //! LOGIN, and the credential check LOGIN and AUTHENTICATE share: password verification,
 //! the per-user connection limit, and the failure counter of MS-STANXIMAP V0061.
 
+use super::sasl::NtlmProof;
 use super::state::State;
 use super::texts::Refusal;
 use super::{status, After, Reply, Session};
@@ -30,7 +31,26 @@ impl Session {
         password: Secret,
         failed: Refusal,
     ) -> Reply {
-        let user = match self.check_password(name, password).await {
+        let checked = self.check_password(name, password).await;
+        self.conclude(tag, command, checked, failed).await
+    }
+
+    /// AUTHENTICATE NTLM's last step: the NTLMv2 proof against the user's sealed NT hash.
+    pub(super) async fn ntlm_credentials(&mut self, tag: Tag, proof: NtlmProof) -> Reply {
+        let checked = self.check_ntlm(&proof).await;
+        self.conclude(tag, "AUTHENTICATE", checked, Refusal::AuthenticateFailed)
+            .await
+    }
+
+    /// After a credential check: the per-user limit, INBOX, the authenticated state.
+    async fn conclude(
+        &mut self,
+        tag: Tag,
+        command: &str,
+        checked: Result<Option<User>, Refusal>,
+        failed: Refusal,
+    ) -> Reply {
+        let user = match checked {
             Ok(Some(user)) => user,
             Ok(None) => return self.failed_auth(tag, failed),
             Err(refusal) => return Reply::new(vec![self.refusal(Some(tag), refusal)]),
@@ -51,6 +71,25 @@ impl Session {
         let code = self.capability_code();
         let text = self.profile().texts.completed(command);
         Reply::new(vec![status(Some(tag), StatusKind::Ok, code, text)])
+    }
+
+    /// None unless the user exists, has an NT hash sealed with this server's key, and the
+    /// proof verifies.
+    async fn check_ntlm(&self, proof: &NtlmProof) -> Result<Option<User>, Refusal> {
+        let store = &self.env.store;
+        let unavailable = |_| Refusal::StorageUnavailable;
+        let Some(user) = store.user_by_name(&proof.user).await.map_err(unavailable)? else {
+            return Ok(None);
+        };
+        let sealed = store.ntlm_secret(user.id).await.map_err(unavailable)?;
+        let hash = match (sealed, &self.env.ntlm_key) {
+            (Some(sealed), Some(key)) => key.open(&user.name, &sealed),
+            _ => None,
+        };
+        let ok = hash.is_some_and(|h| {
+            crate::ntlm::verify_v2(&h, &proof.user, &proof.domain, &proof.challenge, &proof.nt_response)
+        });
+        Ok(ok.then_some(user))
     }
 
     /// None for an unknown user or a wrong password (indistinguishable to the client;

@@ -43,6 +43,8 @@ pub struct Env {
     pub tls: bool,
     pub starttls_available: bool,
     pub tracker: Arc<Tracker>,
+    /// Opens the sealed NT hashes NTLM verifies against.
+    pub ntlm_key: Option<Arc<crate::ntlm::secret::SealingKey>>,
 }
 
 impl Env {

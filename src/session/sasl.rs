@@ -11,6 +11,8 @@ pub enum Step {
     Challenge(Vec<u8>),
     /// Check this user name and password.
     Verify { user: String, password: Secret },
+    /// Check an NTLMv2 response against the user's NT hash.
+    VerifyNtlm(NtlmProof),
     /// The exchange failed (malformed response).
     Fail,
 }
@@ -20,6 +22,59 @@ pub trait Mechanism: Send + Sync + std::fmt::Debug {
     fn start(&mut self) -> Step;
     /// Feeds one client response (already base64-decoded).
     fn step(&mut self, response: &[u8]) -> Step;
+}
+
+/// What an NTLM AUTHENTICATE message must prove, for the session to check against storage.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NtlmProof {
+    pub user: String,
+    pub domain: String,
+    pub challenge: [u8; 8],
+    pub nt_response: Vec<u8>,
+}
+
+/// NTLM (MS-NLMP): NEGOTIATE -> CHALLENGE -> AUTHENTICATE. Exchange names itself in the
+/// challenge; the name only matters to clients that display it.
+#[derive(Debug, Default)]
+pub struct Ntlm {
+    challenge: Option<[u8; 8]>,
+}
+
+impl Mechanism for Ntlm {
+    fn start(&mut self) -> Step {
+        Step::Challenge(Vec::new())
+    }
+
+    fn step(&mut self, response: &[u8]) -> Step {
+        match self.challenge {
+            None => {
+                if crate::ntlm::parse_negotiate(response).is_err() {
+                    return Step::Fail;
+                }
+                let challenge: [u8; 8] = rand::random();
+                self.challenge = Some(challenge);
+                Step::Challenge(crate::ntlm::challenge_message(challenge, "IMAPMIMIC", filetime_now()))
+            }
+            Some(challenge) => match crate::ntlm::parse_authenticate(response) {
+                Ok(a) if !a.user.is_empty() => Step::VerifyNtlm(NtlmProof {
+                    user: a.user,
+                    domain: a.domain,
+                    challenge,
+                    nt_response: a.nt_response,
+                }),
+                _ => Step::Fail,
+            },
+        }
+    }
+}
+
+/// Now as a Windows FILETIME (100 ns units since 1601).
+fn filetime_now() -> u64 {
+    const EPOCH_DIFF_SECS: u64 = 11_644_473_600;
+    let since_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    (since_unix.as_secs() + EPOCH_DIFF_SECS) * 10_000_000 + u64::from(since_unix.subsec_nanos() / 100)
 }
 
 /// RFC 4616 PLAIN: `[authzid] NUL authcid NUL passwd`.

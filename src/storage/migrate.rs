@@ -14,12 +14,20 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// (version, description, SQLite script, PostgreSQL script). Append only.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        3,
+        "ntlm",
+        include_str!("../../migrations/sqlite/0003_ntlm.sql"),
+        include_str!("../../migrations/postgres/0003_ntlm.sql"),
+    ),
+];
 
 /// The embedded scripts of one dialect, as a sqlx migration source.
 #[derive(Debug)]

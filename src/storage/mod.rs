@@ -27,6 +27,7 @@ mod flags;
 mod mailboxes;
 mod messages;
 mod migrate;
+mod ntlm;
 mod sqlite_writer;
 mod transfer;
 mod uids;
