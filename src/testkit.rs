@@ -4,7 +4,7 @@
 use crate::accounts;
 use crate::ntlm::secret::SealingKey;
 use crate::password::Cost;
-use crate::profile::load::Search;
+use crate::profile::load::{ProfileSet, Source};
 use crate::profile::Registry;
 use crate::secret::Secret;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
@@ -33,11 +33,21 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server for `profile` (a builtin or a file in the repository's `profiles/`).
     pub async fn start(profile: &str) -> anyhow::Result<TestServer> {
-        let search = Search {
-            dirs: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles")],
-            files: Vec::new(),
-        };
-        let set = search.load().map_err(|e| anyhow::anyhow!("{e}"))?;
+        TestServer::start_with(profile, &[]).await
+    }
+
+    /// Starts a server for `profile`, with extra profile files given as TOML text (a test's
+    /// own profile, e.g. one with one-second timers extending a shipped one).
+    pub async fn start_with(profile: &str, extra: &[&str]) -> anyhow::Result<TestServer> {
+        let dir_profiles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles");
+        let mut sources = Source::builtin();
+        sources.extend(Source::read_dir(&dir_profiles).map_err(|e| anyhow::anyhow!("{e}"))?);
+        sources.extend(extra.iter().enumerate().map(|(i, text)| Source {
+            label: format!("test-profile-{i}"),
+            path: None,
+            text: text.to_string(),
+        }));
+        let set = ProfileSet::load(sources).map_err(|e| anyhow::anyhow!("{e}"))?;
         anyhow::ensure!(set.get(profile).is_some(), "no profile named {profile:?}");
         let dir = std::env::temp_dir().join(format!("imap-mimic-test-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir)?;
