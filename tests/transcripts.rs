@@ -32,7 +32,9 @@ async fn run_one(path: PathBuf) -> Result<(), String> {
         .display()
         .to_string();
     let transcript = Transcript::parse(&name, &text).map_err(|e| e.to_string())?;
-    let server = TestServer::start(&transcript.profile)
+    let extra = test_profiles();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let server = TestServer::start_with(&transcript.profile, &extra)
         .await
         .map_err(|e| format!("{name}: {e}"))?;
     for (user, password) in &transcript.users {
@@ -51,6 +53,17 @@ async fn run_one(path: PathBuf) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Profiles only the transcripts use (`tests/transcripts/profiles/*.toml`): shipped profiles
+/// with one switch changed, to show each value of a switch.
+fn test_profiles() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts/profiles");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
 }
 
 /// Decodes a whole server byte stream with imap-codec: a greeting, then responses.
