@@ -13,7 +13,7 @@ pub async fn handle(s: &mut Session, name: &MailboxName) -> HandlerResult {
     let raw = name.as_bytes();
     let trimmed = raw.strip_suffix(&[names.delimiter() as u8]).unwrap_or(raw);
     let name = names.parse(&MailboxName::new(trimmed))?;
-    names.check_limits(&name)?;
+    names.check_new_name(&name)?;
     let all = mailboxes(s).await?;
     let user = user(s)?.id;
     let store = &s.env.store;

@@ -2,7 +2,7 @@
 //! session hears — pure decisions shared by APPEND, FETCH, STORE, SEARCH and the update
 //! flusher.
 
-use crate::profile::model::{AppendExists, Messages};
+use crate::profile::model::Messages;
 use crate::storage::{FlagSet, MessageData, Origin};
 use crate::wire::{Flag, PermanentFlag};
 
@@ -15,7 +15,6 @@ pub struct MessagePolicy {
     max_search_depth: usize,
     external_flag_updates: bool,
     expunge_reports_exists: bool,
-    append_exists: AppendExists,
 }
 
 impl MessagePolicy {
@@ -42,7 +41,6 @@ impl MessagePolicy {
             max_search_depth: m.max_search_depth as usize,
             external_flag_updates: m.external_flag_updates,
             expunge_reports_exists: m.expunge_reports_exists,
-            append_exists: m.append_exists,
         })
     }
 
@@ -147,11 +145,6 @@ impl MessagePolicy {
     /// V0055.
     pub fn expunge_reports_exists(&self) -> bool {
         self.expunge_reports_exists
-    }
-
-    /// V0035.
-    pub fn append_exists(&self) -> AppendExists {
-        self.append_exists
     }
 }
 

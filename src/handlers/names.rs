@@ -10,6 +10,7 @@ use crate::wire::{mutf7, MailboxName};
 #[derive(Clone, Debug)]
 pub struct NamePolicy {
     delimiter: char,
+    wildcards: bool,
     case_insensitive: bool,
     max_depth: usize,
     max_length: usize,
@@ -33,6 +34,7 @@ impl NamePolicy {
         }
         Ok(NamePolicy {
             delimiter: m.delimiter,
+            wildcards: m.wildcards_in_names,
             case_insensitive: m.case_insensitive_names,
             max_depth: m.max_depth as usize,
             max_length: m.max_name_length as usize,
@@ -68,8 +70,12 @@ impl NamePolicy {
         Ok(levels.join(&self.delimiter.to_string()))
     }
 
-    /// C0002, C0003: depth and length limits for names being created.
-    pub fn check_limits(&self, name: &str) -> Result<(), Refusal> {
+    /// Checks a name about to be created: wildcards (V0010), depth and length limits
+    /// (C0002, C0003).
+    pub fn check_new_name(&self, name: &str) -> Result<(), Refusal> {
+        if !self.wildcards && name.contains(['%', '*']) {
+            return Err(Refusal::MailboxNameInvalid);
+        }
         let depth = name.split(self.delimiter).count();
         let length = mutf7::decode(name.as_bytes()).map_or(name.len(), |d| d.chars().count());
         let too_deep = self.max_depth != 0 && depth > self.max_depth;

@@ -18,7 +18,7 @@ pub async fn handle(s: &mut Session, from: &MailboxName, to: &MailboxName) -> Ha
     if has_delimiter && names.rename_with_delimiter() == RenameWithDelimiter::Bad {
         return Err(Refusal::BadArguments.into());
     }
-    names.check_limits(&to)?;
+    names.check_new_name(&to)?;
     let all = mailboxes(s).await?;
     let source = names
         .find(&all, &from)

@@ -30,6 +30,10 @@ section! {
     pub struct Mailboxes, patch MailboxesPatch {
         /// The hierarchy delimiter. MS-STANXIMAP V0011 (`/`).
         delimiter: char,
+        /// New names may contain the LIST wildcards `%` and `*` (sent quoted or as a
+        /// literal). MS-STANXIMAP V0010 (Exchange allows them); RFC 3501 §5.1 discourages
+        /// them, and the strict profile refuses them.
+        wildcards_in_names: bool,
         /// Names other than INBOX compare case-insensitively. MS-STANXIMAP V0008.
         case_insensitive_names: bool,
         /// Most hierarchy levels a name may have; 0 for no limit. MS-STANXIMAP C0002 (31).
@@ -59,17 +63,6 @@ section! {
     }
 }
 
-/// When an APPEND to the selected mailbox is announced with EXISTS.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum AppendExists {
-    /// In the APPEND response, right before its tagged OK. MS-STANXIMAP V0035 (Exchange).
-    WithCompletion,
-    /// At once, as the message is stored (RFC 3501 §6.3.11 SHOULD): sessions idling or,
-    /// with unsolicited responses, any session on the mailbox hear it immediately.
-    Immediate,
-}
-
 section! {
     /// Flags, sizes, SEARCH and updates (consumed by `handlers::messages`).
     pub struct Messages, patch MessagesPatch {
@@ -93,7 +86,5 @@ section! {
         external_flag_updates: bool,
         /// After EXPUNGE's untagged EXPUNGE lines, send `* n EXISTS`. MS-STANXIMAP V0055.
         expunge_reports_exists: bool,
-        /// MS-STANXIMAP V0035.
-        append_exists: AppendExists,
     }
 }
