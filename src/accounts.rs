@@ -2,8 +2,8 @@
 //! LOGIN and AUTHENTICATE PLAIN, and the sealed NT hash for AUTHENTICATE NTLM. The CLI, the
 //! admin API and tests all go through here so the two never drift apart.
 
-use crate::ntlm::secret::SealingKey;
 use crate::ntlm::nt_hash;
+use crate::ntlm::secret::SealingKey;
 use crate::password::{self, Cost};
 use crate::secret::Secret;
 use crate::storage::{Store, StoreError, User};
@@ -16,7 +16,9 @@ pub async fn create_user(
     password: &Secret,
     cost: Cost,
 ) -> Result<User, StoreError> {
-    let user = store.create_user(name, &password::hash(password, cost)).await?;
+    let user = store
+        .create_user(name, &password::hash(password, cost))
+        .await?;
     set_ntlm(store, ntlm, &user, password).await?;
     Ok(user)
 }
@@ -33,11 +35,18 @@ pub async fn set_password(
         .user_by_name(name)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("user {name}")))?;
-    store.set_password(name, &password::hash(password, cost)).await?;
+    store
+        .set_password(name, &password::hash(password, cost))
+        .await?;
     set_ntlm(store, ntlm, &user, password).await
 }
 
-async fn set_ntlm(store: &Store, ntlm: Option<&SealingKey>, user: &User, password: &Secret) -> Result<(), StoreError> {
+async fn set_ntlm(
+    store: &Store,
+    ntlm: Option<&SealingKey>,
+    user: &User,
+    password: &Secret,
+) -> Result<(), StoreError> {
     match ntlm {
         Some(key) => {
             let sealed = key.seal(&user.name, &nt_hash(password.expose()));

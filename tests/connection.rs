@@ -47,23 +47,42 @@ async fn plaintext_pipelined_after_starttls_is_never_executed() {
     let server = server("exchange-2016", &[]).await;
     let mut tcp = TcpStream::connect(server.addr).await.unwrap();
     let greeting = read_line(&mut tcp).await;
-    assert_eq!(greeting, "* OK The Microsoft Exchange IMAP4 service is ready.");
+    assert_eq!(
+        greeting,
+        "* OK The Microsoft Exchange IMAP4 service is ready."
+    );
     // One write: STARTTLS and a command behind it, in plaintext.
-    tcp.write_all(b"a STARTTLS\r\nb CREATE Injected\r\n").await.unwrap();
+    tcp.write_all(b"a STARTTLS\r\nb CREATE Injected\r\n")
+        .await
+        .unwrap();
     assert_eq!(read_line(&mut tcp).await, "a OK Begin TLS negotiation now.");
     let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
     let connector = tokio_rustls::TlsConnector::from(server.client_tls.clone());
-    let mut tls = connector.connect(name, tcp).await.expect("handshake after STARTTLS");
-    tls.write_all(b"c LOGIN alice secret\r\nd LIST \"\" *\r\n").await.unwrap();
+    let mut tls = connector
+        .connect(name, tcp)
+        .await
+        .expect("handshake after STARTTLS");
+    tls.write_all(b"c LOGIN alice secret\r\nd LIST \"\" *\r\n")
+        .await
+        .unwrap();
     let mut seen = String::new();
     while !seen.contains("d OK") {
         let mut buf = [0u8; 4096];
-        let n = tokio::time::timeout(Duration::from_secs(5), tls.read(&mut buf)).await.unwrap().unwrap();
+        let n = tokio::time::timeout(Duration::from_secs(5), tls.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
         assert!(n > 0, "server closed: {seen}");
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
-    assert!(!seen.contains("b "), "the pipelined command got a response: {seen}");
-    assert!(!seen.contains("Injected"), "the pipelined CREATE ran: {seen}");
+    assert!(
+        !seen.contains("b "),
+        "the pipelined command got a response: {seen}"
+    );
+    assert!(
+        !seen.contains("Injected"),
+        "the pipelined CREATE ran: {seen}"
+    );
     assert!(seen.starts_with("c OK LOGIN completed.\r\n"), "{seen}");
     server.stop().await;
 }
@@ -73,7 +92,10 @@ async fn read_line(tcp: &mut TcpStream) -> String {
     let mut line = Vec::new();
     while !line.ends_with(b"\r\n") {
         let mut b = [0u8; 1];
-        let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut b)).await.unwrap().unwrap();
+        let n = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut b))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(n, 1, "connection closed mid-line");
         line.push(b[0]);
     }
@@ -94,7 +116,10 @@ async fn unauthenticated_timer_is_not_reset_by_commands() {
     assert_eq!(c.line().await.unwrap(), "* BYE Connection is closed. 13");
     assert_eq!(c.line().await, None);
     let took = start.elapsed();
-    assert!(took >= Duration::from_millis(950) && took < Duration::from_millis(1800), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_millis(1800),
+        "{took:?}"
+    );
     server.stop().await;
 }
 
@@ -114,7 +139,11 @@ async fn authenticated_idle_timeout_logs_out_and_activity_resets_it() {
     let quiet = Instant::now();
     assert_eq!(c.line().await.unwrap(), "* BYE Connection is closed. 13");
     assert_eq!(c.line().await, None);
-    assert!(quiet.elapsed() >= Duration::from_millis(900), "{:?}", quiet.elapsed());
+    assert!(
+        quiet.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        quiet.elapsed()
+    );
     server.stop().await;
 }
 
@@ -140,7 +169,10 @@ async fn connection_limits_refuse_with_a_bye() {
     assert_eq!(a.line().await, None);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let mut d = Client::plain(server.addr).await;
-    assert_eq!(d.line().await.unwrap(), "* OK The Microsoft Exchange IMAP4 service is ready.");
+    assert_eq!(
+        d.line().await.unwrap(),
+        "* OK The Microsoft Exchange IMAP4 service is ready."
+    );
     server.stop().await;
 }
 
@@ -183,16 +215,70 @@ async fn tls_garbage_and_silent_handshakes_are_closed_cleanly() {
     let mut tcp = TcpStream::connect(server.tls_addr).await.unwrap();
     tcp.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
     let mut buf = [0u8; 64];
-    let n = tokio::time::timeout(Duration::from_secs(2), tcp.read(&mut buf)).await.unwrap().unwrap_or(0);
-    assert!(n == 0 || buf[0] == 0x15, "a TLS alert or a close, got {:?}", &buf[..n]);
+    let n = tokio::time::timeout(Duration::from_secs(2), tcp.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap_or(0);
+    assert!(
+        n == 0 || buf[0] == 0x15,
+        "a TLS alert or a close, got {:?}",
+        &buf[..n]
+    );
     // A handshake that never starts: closed when the unauthenticated timer fires.
     let start = Instant::now();
     let mut silent = TcpStream::connect(server.tls_addr).await.unwrap();
-    let n = tokio::time::timeout(Duration::from_secs(3), silent.read(&mut buf)).await.unwrap().unwrap_or(0);
+    let n = tokio::time::timeout(Duration::from_secs(3), silent.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap_or(0);
     assert_eq!(n, 0);
     assert!(start.elapsed() < Duration::from_millis(2500));
     // Other sessions were never affected.
     let mut c = Client::plain(server.addr).await;
     assert!(c.line().await.unwrap().starts_with("* OK"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn pipelined_commands_are_answered_one_after_another() {
+    // MS-STANXIMAP V0016, V0017: serial processing, so answers come in command order.
+    let server = server("exchange-2016", &[]).await;
+    let mut c = Client::tls(server.tls_addr, server.client_tls.clone()).await;
+    c.line().await.unwrap();
+    c.send_raw(b"p1 LOGIN alice secret\r\np2 CREATE Box\r\np3 SELECT Box\r\np4 NOOP\r\n")
+        .await;
+    let lines = c.until_tagged("p4").await;
+    let tagged: Vec<&String> = lines.iter().filter(|l| !l.starts_with('*')).collect();
+    assert_eq!(
+        tagged,
+        vec![
+            "p1 OK LOGIN completed.",
+            "p2 OK CREATE completed.",
+            "p3 OK [READ-WRITE] SELECT completed.",
+            "p4 OK NOOP completed."
+        ]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn tls_uses_modern_cipher_suites_only() {
+    // MS-STANXIMAP §2.1.7, V0059, V0060: no RC4, no 3DES; whatever a current client offers.
+    let server = server("exchange-2016", &[]).await;
+    let tcp = TcpStream::connect(server.tls_addr).await.unwrap();
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let tls = tokio_rustls::TlsConnector::from(server.client_tls.clone())
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    let suite = format!(
+        "{:?}",
+        tls.get_ref().1.negotiated_cipher_suite().unwrap().suite()
+    );
+    assert!(!suite.contains("RC4") && !suite.contains("3DES"), "{suite}");
+    assert!(
+        suite.contains("AES") || suite.contains("CHACHA20"),
+        "{suite}"
+    );
     server.stop().await;
 }

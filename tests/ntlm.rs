@@ -17,7 +17,9 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 fn unb64(text: &str) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD.decode(text).expect("base64 from the server")
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("base64 from the server")
 }
 
 fn utf16(s: &str) -> Vec<u8> {
@@ -50,9 +52,18 @@ fn read_challenge(m: &[u8]) -> ([u8; 8], Vec<u8>) {
 }
 
 /// AUTHENTICATE with an NTLMv2 response for `password`.
-fn authenticate(user: &str, domain: &str, password: &str, challenge: [u8; 8], info: &[u8]) -> Vec<u8> {
+fn authenticate(
+    user: &str,
+    domain: &str,
+    password: &str,
+    challenge: [u8; 8],
+    info: &[u8],
+) -> Vec<u8> {
     let nt_hash = Md4::digest(utf16(password));
-    let owf = hmac(&nt_hash, &[&utf16(&format!("{}{domain}", user.to_uppercase()))]);
+    let owf = hmac(
+        &nt_hash,
+        &[&utf16(&format!("{}{domain}", user.to_uppercase()))],
+    );
     let mut blob = vec![1, 1, 0, 0, 0, 0, 0, 0];
     blob.extend_from_slice(&0x01d9_0000_0000_0000u64.to_le_bytes());
     blob.extend_from_slice(&[0x5a; 8]);
@@ -81,12 +92,24 @@ fn authenticate(user: &str, domain: &str, password: &str, challenge: [u8; 8], in
 /// Runs the exchange; returns the tagged line.
 async fn ntlm_login(client: &mut Client, tag: &str, user: &str, password: &str) -> String {
     client.send(&format!("{tag} AUTHENTICATE NTLM")).await;
-    assert_eq!(client.line().await.unwrap(), "+", "Exchange prompts with a bare +");
+    assert_eq!(
+        client.line().await.unwrap(),
+        "+",
+        "Exchange prompts with a bare +"
+    );
     client.send(&b64(&negotiate())).await;
     let challenge_line = client.line().await.unwrap();
     let challenge = unb64(challenge_line.strip_prefix("+ ").expect("a challenge"));
     let (server_challenge, info) = read_challenge(&challenge);
-    client.send(&b64(&authenticate(user, "DOMAIN", password, server_challenge, &info))).await;
+    client
+        .send(&b64(&authenticate(
+            user,
+            "DOMAIN",
+            password,
+            server_challenge,
+            &info,
+        )))
+        .await;
     client.line().await.unwrap()
 }
 
@@ -102,11 +125,26 @@ async fn ntlmv2_logs_in_with_the_right_password_only() {
         let server = server_with_alice(profile).await;
         let mut c = Client::tls(server.tls_addr, server.client_tls.clone()).await;
         c.line().await.unwrap();
-        assert_eq!(ntlm_login(&mut c, "a1", "alice", "wrong").await, "a1 NO AUTHENTICATE failed.");
-        assert_eq!(ntlm_login(&mut c, "a2", "nobody", "pässword").await, "a2 NO AUTHENTICATE failed.");
-        assert_eq!(ntlm_login(&mut c, "a3", "alice", "pässword").await, "a3 OK AUTHENTICATE completed.", "{profile}");
+        assert_eq!(
+            ntlm_login(&mut c, "a1", "alice", "wrong").await,
+            "a1 NO AUTHENTICATE failed."
+        );
+        assert_eq!(
+            ntlm_login(&mut c, "a2", "nobody", "pässword").await,
+            "a2 NO AUTHENTICATE failed."
+        );
+        assert_eq!(
+            ntlm_login(&mut c, "a3", "alice", "pässword").await,
+            "a3 OK AUTHENTICATE completed.",
+            "{profile}"
+        );
         c.send("a4 SELECT INBOX").await;
-        assert!(c.until_tagged("a4").await.last().unwrap().starts_with("a4 OK [READ-WRITE]"));
+        assert!(c
+            .until_tagged("a4")
+            .await
+            .last()
+            .unwrap()
+            .starts_with("a4 OK [READ-WRITE]"));
         server.stop().await;
     }
 }
@@ -137,7 +175,10 @@ async fn malformed_ntlm_messages_fail_cleanly() {
     c.send("b4 AUTHENTICATE NTLM").await;
     c.line().await.unwrap();
     c.send("*").await;
-    assert_eq!(c.line().await.unwrap(), "b4 NO The AUTH protocol exchange was canceled by the client.");
+    assert_eq!(
+        c.line().await.unwrap(),
+        "b4 NO The AUTH protocol exchange was canceled by the client."
+    );
     assert_eq!(c.line().await.unwrap(), "* BYE Connection closed. 14");
     assert_eq!(c.line().await, None);
     server.stop().await;

@@ -31,7 +31,10 @@ fn codec_accepts_response(wire: &[u8]) -> bool {
 /// Checks `check` on 1024 generated responses, on a thread with a large stack: the nested
 /// response strategies (body structures inside messages inside multiparts) need more than
 /// the test harness's 2 MiB in unoptimised builds.
-fn for_responses(check: fn(Response, bool, (bool, bool, bool)) -> Result<(), TestCaseError>) {
+/// A property over a generated response, a quoting choice and three option flags.
+type ResponseCheck = fn(Response, bool, (bool, bool, bool)) -> Result<(), TestCaseError>;
+
+fn for_responses(check: ResponseCheck) {
     let run = move || {
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1024));
         let strategy = (response(), any::<bool>(), any::<(bool, bool, bool)>());

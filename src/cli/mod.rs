@@ -60,7 +60,9 @@ impl DataArgs {
     /// `IMAP_MIMIC_NTLM_KEY`). Every instance sharing a database needs the same key.
     pub fn ntlm_key(&self) -> anyhow::Result<crate::ntlm::secret::SealingKey> {
         std::fs::create_dir_all(&self.data)?;
-        Ok(crate::ntlm::secret::SealingKey::load_or_create(&self.data.join("ntlm.key"))?)
+        Ok(crate::ntlm::secret::SealingKey::load_or_create(
+            &self.data.join("ntlm.key"),
+        )?)
     }
 
     pub async fn open(&self) -> anyhow::Result<crate::storage::Store> {

@@ -39,12 +39,15 @@ pub enum ProfileAction {
     Diff { a: String, b: String },
     /// Print the JSON schema of profile files.
     Schema,
+    /// Print the MS-STANXIMAP coverage table (each item, its switch, its value per profile).
+    Coverage,
 }
 
 pub fn run(args: ProfileArgs) -> anyhow::Result<ExitCode> {
     let search = search(&args.profiles_dirs);
     match args.action {
         ProfileAction::Schema => print!("{}", schema::render()),
+        ProfileAction::Coverage => print!("{}", crate::profile::coverage::table(&load(&search)?)),
         ProfileAction::Check { files } => return Ok(check(search, files)),
         ProfileAction::List => {
             let set = load(&search)?;

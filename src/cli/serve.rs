@@ -136,12 +136,23 @@ fn profile_search(args: &ServeArgs) -> anyhow::Result<(Search, String)> {
 }
 
 /// With no users and only loopback listeners, creates `demo`/`demo` so a first run works.
-async fn ensure_a_user(store: &crate::storage::Store, key: &SealingKey, listen: &[SocketAddr]) -> anyhow::Result<()> {
+async fn ensure_a_user(
+    store: &crate::storage::Store,
+    key: &SealingKey,
+    listen: &[SocketAddr],
+) -> anyhow::Result<()> {
     if !store.list_users().await?.is_empty() {
         return Ok(());
     }
     if listen.iter().all(|a| a.ip().is_loopback()) {
-        accounts::create_user(store, Some(key), "demo", &Secret::new("demo"), Cost::Default).await?;
+        accounts::create_user(
+            store,
+            Some(key),
+            "demo",
+            &Secret::new("demo"),
+            Cost::Default,
+        )
+        .await?;
         println!(
             "No users yet: created user `demo` with password `demo` (listening on loopback only)."
         );

@@ -51,7 +51,14 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
                 bail!("user {name:?} already exists");
             }
             let key = args.data.ntlm_key()?;
-            accounts::create_user(&store, Some(&key), &name, &read_password(password_stdin)?, Cost::Default).await?;
+            accounts::create_user(
+                &store,
+                Some(&key),
+                &name,
+                &read_password(password_stdin)?,
+                Cost::Default,
+            )
+            .await?;
             println!("user {name} created");
         }
         UserAction::List => {
@@ -74,7 +81,14 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
                 bail!("no user named {name:?}");
             }
             let key = args.data.ntlm_key()?;
-            accounts::set_password(&store, Some(&key), &name, &read_password(password_stdin)?, Cost::Default).await?;
+            accounts::set_password(
+                &store,
+                Some(&key),
+                &name,
+                &read_password(password_stdin)?,
+                Cost::Default,
+            )
+            .await?;
             println!("password of {name} changed");
         }
     }

@@ -76,7 +76,10 @@ fn utf16(bytes: &[u8]) -> Result<String, NtlmError> {
     if bytes.len() % 2 != 0 {
         return Err(NtlmError::Text);
     }
-    let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
     String::from_utf16(&units).map_err(|_| NtlmError::Text)
 }
 
@@ -172,8 +175,17 @@ mod tests {
     #[test]
     fn malformed_messages_are_errors() {
         assert_eq!(parse_negotiate(b"garbage"), Err(NtlmError::Signature));
-        assert_eq!(parse_negotiate(b"NTLMSSP\0\x02\0\0\0"), Err(NtlmError::Type { expected: 1, got: 2 }));
-        assert_eq!(parse_negotiate(b"NTLMSSP\0\x01\0\0"), Err(NtlmError::Bounds));
+        assert_eq!(
+            parse_negotiate(b"NTLMSSP\0\x02\0\0\0"),
+            Err(NtlmError::Type {
+                expected: 1,
+                got: 2
+            })
+        );
+        assert_eq!(
+            parse_negotiate(b"NTLMSSP\0\x01\0\0"),
+            Err(NtlmError::Bounds)
+        );
         let mut m = vec![0u8; 64];
         m[..8].copy_from_slice(SIGNATURE);
         m[8] = 3;
@@ -181,6 +193,10 @@ mod tests {
         assert_eq!(parse_authenticate(&m), Err(NtlmError::Bounds));
         m[20] = 0;
         m[24..28].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert_eq!(parse_authenticate(&m), Err(NtlmError::Bounds), "offset overflow");
+        assert_eq!(
+            parse_authenticate(&m),
+            Err(NtlmError::Bounds),
+            "offset overflow"
+        );
     }
 }

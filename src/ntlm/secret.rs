@@ -42,7 +42,9 @@ impl SealingKey {
         };
         if !path.exists() {
             let mut bytes = [0u8; 32];
-            SystemRandom::new().fill(&mut bytes).map_err(|_| KeyError::Length)?;
+            SystemRandom::new()
+                .fill(&mut bytes)
+                .map_err(|_| KeyError::Length)?;
             write_private(path, &bytes).map_err(err)?;
         }
         SealingKey::from_bytes(&std::fs::read(path).map_err(err)?)
@@ -76,14 +78,22 @@ impl SealingKey {
         let (nonce, rest) = sealed.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut data = rest.to_vec();
-        let plain = self.0.open_in_place(nonce, Aad::from(user.as_bytes()), &mut data).ok()?;
+        let plain = self
+            .0
+            .open_in_place(nonce, Aad::from(user.as_bytes()), &mut data)
+            .ok()?;
         plain.try_into().ok()
     }
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
     (s.len() % 2 == 0)
-        .then(|| (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect())
+        .then(|| {
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+                .collect()
+        })
         .flatten()
 }
 
@@ -91,7 +101,11 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(bytes)
 }
 

@@ -24,7 +24,13 @@ fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
 
 /// True when `nt_response` (NTProofStr + blob) proves knowledge of the password behind
 /// `nt_hash` for this user, domain and server challenge.
-pub fn verify_v2(nt_hash: &[u8; 16], user: &str, domain: &str, server_challenge: &[u8; 8], nt_response: &[u8]) -> bool {
+pub fn verify_v2(
+    nt_hash: &[u8; 16],
+    user: &str,
+    domain: &str,
+    server_challenge: &[u8; 8],
+    nt_response: &[u8],
+) -> bool {
     // 16 bytes of proof, then a blob of at least its fixed 28-byte header (MS-NLMP
     // §2.2.2.7); anything shorter is NTLMv1 or garbage.
     if nt_response.len() < 16 + 28 {
@@ -67,12 +73,36 @@ mod tests {
         };
         assert_eq!(hex(&proof), "68cd0ab851e51c96aabc927bebef6a1c");
         let response = [proof.as_slice(), &blob].concat();
-        assert!(verify_v2(&hash, "User", "Domain", &server_challenge, &response));
-        assert!(verify_v2(&hash, "user", "Domain", &server_challenge, &response), "user name is case-insensitive");
-        assert!(!verify_v2(&nt_hash(b"password"), "User", "Domain", &server_challenge, &response));
-        assert!(!verify_v2(&hash, "User", "Other", &server_challenge, &response));
+        assert!(verify_v2(
+            &hash,
+            "User",
+            "Domain",
+            &server_challenge,
+            &response
+        ));
+        assert!(
+            verify_v2(&hash, "user", "Domain", &server_challenge, &response),
+            "user name is case-insensitive"
+        );
+        assert!(!verify_v2(
+            &nt_hash(b"password"),
+            "User",
+            "Domain",
+            &server_challenge,
+            &response
+        ));
+        assert!(!verify_v2(
+            &hash,
+            "User",
+            "Other",
+            &server_challenge,
+            &response
+        ));
         assert!(!verify_v2(&hash, "User", "Domain", &[0; 8], &response));
-        assert!(!verify_v2(&hash, "User", "Domain", &server_challenge, &response[..24]), "NTLMv1-sized");
+        assert!(
+            !verify_v2(&hash, "User", "Domain", &server_challenge, &response[..24]),
+            "NTLMv1-sized"
+        );
     }
 
     fn av_pairs() -> Vec<u8> {

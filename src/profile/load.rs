@@ -15,12 +15,30 @@ use toml::Spanned;
 /// on disk with the same `name` replace them.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("rfc3501.toml", include_str!("../../profiles/rfc3501.toml")),
-    ("exchange-2007.toml", include_str!("../../profiles/exchange-2007.toml")),
-    ("exchange-2010.toml", include_str!("../../profiles/exchange-2010.toml")),
-    ("exchange-2010-sp1.toml", include_str!("../../profiles/exchange-2010-sp1.toml")),
-    ("exchange-2010-sp2.toml", include_str!("../../profiles/exchange-2010-sp2.toml")),
-    ("exchange-2013.toml", include_str!("../../profiles/exchange-2013.toml")),
-    ("exchange-2016.toml", include_str!("../../profiles/exchange-2016.toml")),
+    (
+        "exchange-2007.toml",
+        include_str!("../../profiles/exchange-2007.toml"),
+    ),
+    (
+        "exchange-2010.toml",
+        include_str!("../../profiles/exchange-2010.toml"),
+    ),
+    (
+        "exchange-2010-sp1.toml",
+        include_str!("../../profiles/exchange-2010-sp1.toml"),
+    ),
+    (
+        "exchange-2010-sp2.toml",
+        include_str!("../../profiles/exchange-2010-sp2.toml"),
+    ),
+    (
+        "exchange-2013.toml",
+        include_str!("../../profiles/exchange-2013.toml"),
+    ),
+    (
+        "exchange-2016.toml",
+        include_str!("../../profiles/exchange-2016.toml"),
+    ),
 ];
 
 /// One problem in one file.

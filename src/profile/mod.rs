@@ -2,6 +2,7 @@
 //! compiled, immutable `Arc<CompiledProfile>` each session holds.
 
 pub mod compile;
+pub mod coverage;
 pub mod load;
 pub mod model;
 pub mod registry;

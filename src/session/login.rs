@@ -87,7 +87,13 @@ impl Session {
             _ => None,
         };
         let ok = hash.is_some_and(|h| {
-            crate::ntlm::verify_v2(&h, &proof.user, &proof.domain, &proof.challenge, &proof.nt_response)
+            crate::ntlm::verify_v2(
+                &h,
+                &proof.user,
+                &proof.domain,
+                &proof.challenge,
+                &proof.nt_response,
+            )
         });
         Ok(ok.then_some(user))
     }

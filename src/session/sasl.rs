@@ -53,7 +53,11 @@ impl Mechanism for Ntlm {
                 }
                 let challenge: [u8; 8] = rand::random();
                 self.challenge = Some(challenge);
-                Step::Challenge(crate::ntlm::challenge_message(challenge, "IMAPMIMIC", filetime_now()))
+                Step::Challenge(crate::ntlm::challenge_message(
+                    challenge,
+                    "IMAPMIMIC",
+                    filetime_now(),
+                ))
             }
             Some(challenge) => match crate::ntlm::parse_authenticate(response) {
                 Ok(a) if !a.user.is_empty() => Step::VerifyNtlm(NtlmProof {
@@ -74,7 +78,8 @@ fn filetime_now() -> u64 {
     let since_unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    (since_unix.as_secs() + EPOCH_DIFF_SECS) * 10_000_000 + u64::from(since_unix.subsec_nanos() / 100)
+    (since_unix.as_secs() + EPOCH_DIFF_SECS) * 10_000_000
+        + u64::from(since_unix.subsec_nanos() / 100)
 }
 
 /// RFC 4616 PLAIN: `[authzid] NUL authcid NUL passwd`.

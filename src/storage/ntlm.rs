@@ -9,7 +9,10 @@ impl Store {
     pub async fn set_ntlm_secret(&self, user: UserId, sealed: &[u8]) -> Result<()> {
         let mut w = self.write().await?;
         w.conn()
-            .execute("DELETE FROM ntlm_secrets WHERE user_id = $1", &[Arg::Int(user)])
+            .execute(
+                "DELETE FROM ntlm_secrets WHERE user_id = $1",
+                &[Arg::Int(user)],
+            )
             .await?;
         w.conn()
             .execute(
@@ -27,7 +30,10 @@ impl Store {
         let mut pooled = self.inner.db.acquire().await?;
         let row = pooled
             .conn()
-            .fetch_optional("SELECT sealed FROM ntlm_secrets WHERE user_id = $1", &[Arg::Int(user)])
+            .fetch_optional(
+                "SELECT sealed FROM ntlm_secrets WHERE user_id = $1",
+                &[Arg::Int(user)],
+            )
             .await?;
         row.map(|r| r.bytes(0)).transpose()
     }

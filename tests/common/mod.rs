@@ -27,7 +27,10 @@ impl Client {
     pub async fn tls(addr: std::net::SocketAddr, config: Arc<rustls::ClientConfig>) -> Client {
         let tcp = TcpStream::connect(addr).await.expect("connect");
         let name = rustls_pki_types::ServerName::try_from("localhost").expect("name");
-        let tls = tokio_rustls::TlsConnector::from(config).connect(name, tcp).await.expect("TLS handshake");
+        let tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
+            .await
+            .expect("TLS handshake");
         Client {
             io: BufReader::new(Box::new(tls)),
         }
@@ -35,7 +38,10 @@ impl Client {
 
     pub async fn send(&mut self, line: &str) {
         let stream = self.io.get_mut();
-        stream.write_all(format!("{line}\r\n").as_bytes()).await.expect("write");
+        stream
+            .write_all(format!("{line}\r\n").as_bytes())
+            .await
+            .expect("write");
         stream.flush().await.expect("flush");
     }
 
@@ -48,10 +54,11 @@ impl Client {
     /// The next line without CRLF; None at end of stream. Panics after 5 s.
     pub async fn line(&mut self) -> Option<String> {
         let mut buf = Vec::new();
-        let read = tokio::time::timeout(Duration::from_secs(5), self.io.read_until(b'\n', &mut buf))
-            .await
-            .expect("timed out waiting for a line")
-            .ok()?;
+        let read =
+            tokio::time::timeout(Duration::from_secs(5), self.io.read_until(b'\n', &mut buf))
+                .await
+                .expect("timed out waiting for a line")
+                .ok()?;
         if read == 0 {
             return None;
         }
@@ -63,7 +70,10 @@ impl Client {
     pub async fn until_tagged(&mut self, tag: &str) -> Vec<String> {
         let mut lines = Vec::new();
         loop {
-            let line = self.line().await.expect("connection closed before the tagged response");
+            let line = self
+                .line()
+                .await
+                .expect("connection closed before the tagged response");
             let done = line.starts_with(&format!("{tag} "));
             lines.push(line);
             if done {
