@@ -2,6 +2,10 @@
 //! the expected ENVELOPE, BODYSTRUCTURE and header length. Byte strings are shown as UTF-8
 //! (lossily) so the files can be checked by eye against RFC 3501 §7.4.2.
 //!
+//! `<name>.imap` holds the same ENVELOPE and BODYSTRUCTURE as they go on the wire: first as
+//! the strict `rfc3501` profile encodes them, then with Exchange's choices (NIL for empty
+//! fields, V0057; encoded words instead of 8-bit, V0007).
+//!
 //! `UPDATE_GOLDEN=1 cargo test --test mime_golden` rewrites them; review the diff before
 //! committing, the goldens are the specification.
 
@@ -74,6 +78,46 @@ fn render(raw: &[u8]) -> String {
     serde_json::to_string_pretty(&v).expect("json") + "\n"
 }
 
+/// `* 1 FETCH (ENVELOPE ... BODYSTRUCTURE ...)` under strict and Exchange options.
+fn render_imap(raw: &[u8]) -> Vec<u8> {
+    use imap_mimic::wire::{encode_response, Data, EncodeOptions, FetchValue, MailboxQuoting, Response};
+    let a = analyze(raw);
+    let fetch = Response::Data(Data::Fetch {
+        seq: 1,
+        items: vec![
+            FetchValue::Envelope(Box::new(a.envelope)),
+            FetchValue::BodyStructure(Box::new(a.body)),
+        ],
+    });
+    let exchange = EncodeOptions {
+        mailbox_quoting: MailboxQuoting::LiteralWhenContains(b"\\\"".to_vec()),
+        envelope_empty_as_nil: true,
+        ascii_only_strings: true,
+        ..EncodeOptions::strict()
+    };
+    let mut out = Vec::new();
+    encode_response(&fetch, &EncodeOptions::strict(), &mut out);
+    encode_response(&fetch, &exchange, &mut out);
+    out
+}
+
+fn check(path: PathBuf, got: &[u8], update: bool, failures: &mut Vec<String>) {
+    if update {
+        std::fs::write(&path, got).expect("write golden");
+        return;
+    }
+    match std::fs::read(&path) {
+        Ok(want) if want == got => {}
+        Ok(want) => failures.push(format!(
+            "{}:\n--- want\n{}\n+++ got\n{}",
+            path.display(),
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(got)
+        )),
+        Err(e) => failures.push(format!("{}: {e}", path.display())),
+    }
+}
+
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mime");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -93,20 +137,8 @@ fn golden_analysis() {
     assert!(files.len() >= 15, "fixtures missing");
     for eml in files {
         let raw = std::fs::read(&eml).expect("read fixture");
-        let got = render(&raw);
-        let golden = eml.with_extension("json");
-        if update {
-            std::fs::write(&golden, &got).expect("write golden");
-            continue;
-        }
-        match std::fs::read_to_string(&golden) {
-            Ok(want) if want == got => {}
-            Ok(want) => failures.push(format!(
-                "{}:\n--- want\n{want}\n+++ got\n{got}",
-                golden.display()
-            )),
-            Err(e) => failures.push(format!("{}: {e}", golden.display())),
-        }
+        check(eml.with_extension("json"), render(&raw).as_bytes(), update, &mut failures);
+        check(eml.with_extension("imap"), &render_imap(&raw), update, &mut failures);
     }
     assert!(
         failures.is_empty(),
