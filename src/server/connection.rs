@@ -17,7 +17,10 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const READ_CHUNK: usize = 64 * 1024;
+/// Reads start small (an idle connection holds only this) and grow while reads fill the
+/// buffer, for APPENDs and other bulk input.
+const READ_MIN: usize = 4 * 1024;
+const READ_MAX: usize = 256 * 1024;
 
 pub async fn run(
     tcp: TcpStream,
@@ -89,7 +92,7 @@ impl Connection {
         self.write(&greeting).await?;
         let mut feed = self.shared.store.feed().subscribe();
         let mut shutdown = self.shared.shutdown.clone();
-        let mut buf = vec![0u8; READ_CHUNK];
+        let mut buf = vec![0u8; READ_MIN];
         loop {
             if self.drain_frames().await? {
                 return Ok(());
@@ -99,7 +102,12 @@ impl Connection {
             tokio::select! {
                 read = self.stream.read(&mut buf) => match read? {
                     0 => return Ok(()),
-                    n => self.framer.push(&buf[..n]),
+                    n => {
+                        self.framer.push(&buf[..n]);
+                        if n == buf.len() && buf.len() < READ_MAX {
+                            buf.resize(buf.len() * 2, 0);
+                        }
+                    }
                 },
                 changed = feed.changed(), if wants_feed => {
                     if changed.is_err() {

@@ -121,6 +121,10 @@ impl Framer {
 
     /// The next frame, or None when more input is needed.
     pub fn next_frame(&mut self) -> Option<Frame> {
+        // An idle connection should not keep the buffer of its largest APPEND.
+        if self.input.is_empty() && self.input.capacity() > 64 * 1024 {
+            self.input = VecDeque::new();
+        }
         loop {
             match self.state {
                 State::AwaitDecision { .. } => return None,
