@@ -19,7 +19,8 @@ async fn a_disconnect_mid_literal_stores_nothing() {
     c.line().await.unwrap();
     c.send("a LOGIN alice secret").await;
     c.line().await.unwrap();
-    c.send_raw(b"b APPEND INBOX {100+}\r\nSubject: half\r\n\r\nonly part of it").await;
+    c.send_raw(b"b APPEND INBOX {100+}\r\nSubject: half\r\n\r\nonly part of it")
+        .await;
     drop(c);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut c = Client::tls(server.tls_addr, server.client_tls.clone()).await;
@@ -27,17 +28,30 @@ async fn a_disconnect_mid_literal_stores_nothing() {
     c.send("a LOGIN alice secret").await;
     c.line().await.unwrap();
     c.send("s STATUS INBOX (MESSAGES UIDNEXT)").await;
-    assert_eq!(c.until_tagged("s").await[0], "* STATUS INBOX (MESSAGES 0 UIDNEXT 1)");
+    assert_eq!(
+        c.until_tagged("s").await[0],
+        "* STATUS INBOX (MESSAGES 0 UIDNEXT 1)"
+    );
     server.stop().await;
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn spawn(data: &Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_imap-mimic"))
-        .args(["serve", "--listen-tls", &format!("127.0.0.1:{port}"), "--listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--listen-tls",
+            &format!("127.0.0.1:{port}"),
+            "--listen",
+            "127.0.0.1:0",
+        ])
         .arg("--data")
         .arg(data)
         .env("IMAP_MIMIC_LOG", "warn")
@@ -74,7 +88,8 @@ async fn sigkill_during_appends_loses_no_acknowledged_message() {
     let mut acked = Vec::new();
     for i in 0..400u32 {
         let body = format!("Subject: crash {i}\r\n\r\nbody {i}\r\n");
-        c.send(&format!("a{i} APPEND INBOX {{{}+}}", body.len())).await;
+        c.send(&format!("a{i} APPEND INBOX {{{}+}}", body.len()))
+            .await;
         c.send_raw(format!("{body}\r\n").as_bytes()).await;
         if i == 150 {
             server.kill().expect("SIGKILL");
@@ -85,29 +100,56 @@ async fn sigkill_during_appends_loses_no_acknowledged_message() {
         }
     }
     let _ = server.wait();
-    assert!(acked.len() >= 100, "appends were acknowledged before the kill: {}", acked.len());
+    assert!(
+        acked.len() >= 100,
+        "appends were acknowledged before the kill: {}",
+        acked.len()
+    );
     let mut server = spawn(&data, port);
     let mut c = connect(&data, port).await;
     c.send("s SELECT INBOX").await;
     c.until_tagged("s").await;
-    c.send("f UID FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (Subject)])").await;
+    c.send("f UID FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (Subject)])")
+        .await;
     let lines = c.until_tagged("f").await;
-    let subjects: Vec<&String> = lines.iter().filter(|l| l.starts_with("Subject: crash ")).collect();
+    let subjects: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("Subject: crash "))
+        .collect();
     for i in &acked {
         let want = format!("Subject: crash {i}");
-        assert!(subjects.iter().any(|s| **s == want), "acknowledged message {i} lost");
+        assert!(
+            subjects.iter().any(|s| **s == want),
+            "acknowledged message {i} lost"
+        );
     }
     let max_uid = lines
         .iter()
-        .filter_map(|l| l.split("(UID ").nth(1)?.split(' ').next()?.parse::<u32>().ok())
+        .filter_map(|l| {
+            l.split("(UID ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
         .max()
         .unwrap();
     c.send("n APPEND INBOX {9+}").await;
     c.send_raw(b"x: y\r\n\r\nz\r\n").await;
     let reply = c.until_tagged("n").await;
     let tagged = reply.last().unwrap();
-    let new_uid: u32 = tagged.split_whitespace().nth(4).unwrap().trim_end_matches(']').parse().unwrap();
-    assert!(new_uid > max_uid, "UID {new_uid} reused (max was {max_uid})");
+    let new_uid: u32 = tagged
+        .split_whitespace()
+        .nth(4)
+        .unwrap()
+        .trim_end_matches(']')
+        .parse()
+        .unwrap();
+    assert!(
+        new_uid > max_uid,
+        "UID {new_uid} reused (max was {max_uid})"
+    );
     server.kill().unwrap();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data);

@@ -80,7 +80,9 @@ fn render(raw: &[u8]) -> String {
 
 /// `* 1 FETCH (ENVELOPE ... BODYSTRUCTURE ...)` under strict and Exchange options.
 fn render_imap(raw: &[u8]) -> Vec<u8> {
-    use imap_mimic::wire::{encode_response, Data, EncodeOptions, FetchValue, MailboxQuoting, Response};
+    use imap_mimic::wire::{
+        encode_response, Data, EncodeOptions, FetchValue, MailboxQuoting, Response,
+    };
     let a = analyze(raw);
     let fetch = Response::Data(Data::Fetch {
         seq: 1,
@@ -137,8 +139,18 @@ fn golden_analysis() {
     assert!(files.len() >= 15, "fixtures missing");
     for eml in files {
         let raw = std::fs::read(&eml).expect("read fixture");
-        check(eml.with_extension("json"), render(&raw).as_bytes(), update, &mut failures);
-        check(eml.with_extension("imap"), &render_imap(&raw), update, &mut failures);
+        check(
+            eml.with_extension("json"),
+            render(&raw).as_bytes(),
+            update,
+            &mut failures,
+        );
+        check(
+            eml.with_extension("imap"),
+            &render_imap(&raw),
+            update,
+            &mut failures,
+        );
     }
     assert!(
         failures.is_empty(),

@@ -25,7 +25,11 @@ impl Conn {
             received: 0,
         };
         let greeting = conn.read_response_line().await?;
-        anyhow::ensure!(greeting.starts_with(b"* OK"), "greeting: {}", String::from_utf8_lossy(&greeting));
+        anyhow::ensure!(
+            greeting.starts_with(b"* OK"),
+            "greeting: {}",
+            String::from_utf8_lossy(&greeting)
+        );
         Ok(conn)
     }
 
@@ -37,7 +41,11 @@ impl Conn {
 
     /// Sends a command (with an optional LITERAL+ literal appended) and returns the untagged
     /// lines; an error unless the tagged response is OK.
-    pub async fn command(&mut self, text: &str, literal: Option<&[u8]>) -> anyhow::Result<Vec<Line>> {
+    pub async fn command(
+        &mut self,
+        text: &str,
+        literal: Option<&[u8]>,
+    ) -> anyhow::Result<Vec<Line>> {
         self.next_tag += 1;
         let tag = format!("t{}", self.next_tag);
         let mut out = Vec::with_capacity(text.len() + 32 + literal.map_or(0, <[u8]>::len));
@@ -55,7 +63,11 @@ impl Conn {
             let line = self.read_response_line().await?;
             if line.starts_with(tag.as_bytes()) && line.get(tag.len()) == Some(&b' ') {
                 let status = &line[tag.len() + 1..];
-                anyhow::ensure!(status.starts_with(b"OK"), "{text}: {}", String::from_utf8_lossy(&line));
+                anyhow::ensure!(
+                    status.starts_with(b"OK"),
+                    "{text}: {}",
+                    String::from_utf8_lossy(&line)
+                );
                 return Ok(untagged);
             }
             untagged.push(line);
@@ -68,7 +80,10 @@ impl Conn {
 
     /// Sends a raw line (IDLE's DONE).
     pub async fn send_line(&mut self, line: &str) -> anyhow::Result<()> {
-        self.io.get_mut().write_all(format!("{line}\r\n").as_bytes()).await?;
+        self.io
+            .get_mut()
+            .write_all(format!("{line}\r\n").as_bytes())
+            .await?;
         Ok(())
     }
 
@@ -78,7 +93,11 @@ impl Conn {
         let tag = format!("t{}", self.next_tag);
         self.send_line(&format!("{tag} IDLE")).await?;
         let line = self.read_response_line().await?;
-        anyhow::ensure!(line.starts_with(b"+"), "IDLE: {}", String::from_utf8_lossy(&line));
+        anyhow::ensure!(
+            line.starts_with(b"+"),
+            "IDLE: {}",
+            String::from_utf8_lossy(&line)
+        );
         Ok(tag)
     }
 
@@ -116,5 +135,9 @@ impl Conn {
 fn literal_len(line: &[u8]) -> Option<usize> {
     let body = line.strip_suffix(b"\r\n")?.strip_suffix(b"}")?;
     let open = body.iter().rposition(|&b| b == b'{')?;
-    std::str::from_utf8(&body[open + 1..]).ok()?.trim_end_matches('+').parse().ok()
+    std::str::from_utf8(&body[open + 1..])
+        .ok()?
+        .trim_end_matches('+')
+        .parse()
+        .ok()
 }

@@ -16,7 +16,9 @@ pub async fn run(addr: &str, user: &str, password: &str, clients: usize) -> anyh
         idlers.push(c);
     }
     let start = Instant::now();
-    setup.command("APPEND Idle", Some(&message(0, 2000))).await?;
+    setup
+        .command("APPEND Idle", Some(&message(0, 2000)))
+        .await?;
     let mut waits = Vec::with_capacity(clients);
     for mut c in idlers {
         waits.push(tokio::spawn(async move {
@@ -29,6 +31,9 @@ pub async fn run(addr: &str, user: &str, password: &str, clients: usize) -> anyh
     for w in waits {
         worst = worst.max(w.await??);
     }
-    println!("| IDLE fan-out | {clients} idlers | every idler saw EXISTS after {:.1} ms |", worst.as_secs_f64() * 1000.0);
+    println!(
+        "| IDLE fan-out | {clients} idlers | every idler saw EXISTS after {:.1} ms |",
+        worst.as_secs_f64() * 1000.0
+    );
     Ok(())
 }

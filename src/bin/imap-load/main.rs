@@ -10,7 +10,10 @@ mod message;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "imap-load", about = "IMAP load generator for imap-mimic's benchmarks")]
+#[command(
+    name = "imap-load",
+    about = "IMAP load generator for imap-mimic's benchmarks"
+)]
 struct Cli {
     /// Server address (plaintext IMAP; the server must accept LOGIN without TLS).
     #[arg(long, default_value = "127.0.0.1:1143")]
@@ -44,10 +47,16 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         match &cli.command {
-            Command::Core { count, size, mailbox } => {
+            Command::Core {
+                count,
+                size,
+                mailbox,
+            } => {
                 let args = core::Args {
                     addr: &cli.addr,
                     user: &cli.user,
@@ -58,7 +67,9 @@ fn main() -> anyhow::Result<()> {
                 };
                 core::run(args).await
             }
-            Command::Idle { clients } => idle::run(&cli.addr, &cli.user, &cli.password, *clients).await,
+            Command::Idle { clients } => {
+                idle::run(&cli.addr, &cli.user, &cli.password, *clients).await
+            }
         }
     })
 }

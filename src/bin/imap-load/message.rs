@@ -2,9 +2,38 @@
 //! kilobytes, words drawn from a small vocabulary by a seeded generator, so runs repeat.
 
 const WORDS: &[&str] = &[
-    "meeting", "report", "quarterly", "budget", "project", "deadline", "review", "customer", "invoice", "schedule",
-    "update", "team", "please", "attached", "tomorrow", "thanks", "regards", "proposal", "draft", "server", "release",
-    "client", "contract", "question", "answer", "office", "travel", "agenda", "minutes", "follow", "launch", "plan",
+    "meeting",
+    "report",
+    "quarterly",
+    "budget",
+    "project",
+    "deadline",
+    "review",
+    "customer",
+    "invoice",
+    "schedule",
+    "update",
+    "team",
+    "please",
+    "attached",
+    "tomorrow",
+    "thanks",
+    "regards",
+    "proposal",
+    "draft",
+    "server",
+    "release",
+    "client",
+    "contract",
+    "question",
+    "answer",
+    "office",
+    "travel",
+    "agenda",
+    "minutes",
+    "follow",
+    "launch",
+    "plan",
 ];
 
 /// A small xorshift generator: deterministic, no dependency.
@@ -27,7 +56,10 @@ impl Rng {
     }
 
     fn sentence(&mut self, words: usize) -> String {
-        (0..words).map(|_| self.word()).collect::<Vec<_>>().join(" ")
+        (0..words)
+            .map(|_| self.word())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -40,7 +72,10 @@ pub fn message(i: u64, size: usize) -> Vec<u8> {
         text.push_str(&rng.sentence(12));
         text.push_str(".\r\n");
     }
-    let html = format!("<html><body><p>{}</p></body></html>\r\n", text.replace("\r\n", "<br>\r\n"));
+    let html = format!(
+        "<html><body><p>{}</p></body></html>\r\n",
+        text.replace("\r\n", "<br>\r\n")
+    );
     format!(
         "From: User {a} <user{a}@example.com>\r\nTo: Team <team@example.com>\r\nSubject: {subject}\r\n\
          Date: Mon, 07 Feb 2022 10:{m:02}:00 +0000\r\nMessage-ID: <msg{i}@example.com>\r\nMIME-Version: 1.0\r\n\
