@@ -1,5 +1,6 @@
 //! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
 
+pub mod migrate;
 pub mod profile;
 pub mod serve;
 pub mod user;
@@ -27,17 +28,24 @@ pub enum Command {
     User(user::UserArgs),
     /// Inspect and validate profiles (list, show, check, diff, schema).
     Profile(profile::ProfileArgs),
+    /// Copy every user, mailbox and message into an empty database (SQLite -> PostgreSQL).
+    Migrate(migrate::MigrateArgs),
 }
 
 /// Where the data lives, shared by every subcommand that opens the database.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataArgs {
     /// Data directory (SQLite database, generated certificate); created on first run.
-    #[arg(long, default_value = "imap-mimic-data", env = "IMAP_MIMIC_DATA")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "imap-mimic-data",
+        env = "IMAP_MIMIC_DATA"
+    )]
     pub data: PathBuf,
     /// Database URL (`sqlite:PATH` or `postgres://...`); defaults to SQLite in the data
     /// directory.
-    #[arg(long, env = "IMAP_MIMIC_DATABASE")]
+    #[arg(long, global = true, env = "IMAP_MIMIC_DATABASE")]
     pub database: Option<String>,
 }
 
@@ -84,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::User(args) => user::run(args).await,
+            Command::Migrate(args) => migrate::run(args).await,
             Command::Profile(_) => unreachable!("handled before the runtime starts"),
         }
     })

@@ -145,14 +145,19 @@ async fn ensure_a_user(
         return Ok(());
     }
     if listen.iter().all(|a| a.ip().is_loopback()) {
-        accounts::create_user(
+        let created = accounts::create_user(
             store,
             Some(key),
             "demo",
             &Secret::new("demo"),
             Cost::Default,
         )
-        .await?;
+        .await;
+        match created {
+            // Another instance on the same database started at the same moment and won.
+            Err(crate::storage::StoreError::AlreadyExists(_)) => return Ok(()),
+            other => other?,
+        };
         println!(
             "No users yet: created user `demo` with password `demo` (listening on loopback only)."
         );

@@ -21,6 +21,7 @@
 
 mod append;
 mod changes;
+mod copy;
 mod db;
 mod feed;
 mod flags;
@@ -35,6 +36,8 @@ mod users;
 
 use crate::wire::types::{BodyStructure, Envelope, ImapDateTime};
 use std::sync::Arc;
+
+pub use copy::CopyReport;
 
 pub type UserId = i64;
 pub type MailboxId = i64;

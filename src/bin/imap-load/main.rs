@@ -6,6 +6,7 @@ mod client;
 mod core;
 mod idle;
 mod message;
+mod throughput;
 
 use clap::{Parser, Subcommand};
 
@@ -15,9 +16,10 @@ use clap::{Parser, Subcommand};
     about = "IMAP load generator for imap-mimic's benchmarks"
 )]
 struct Cli {
-    /// Server address (plaintext IMAP; the server must accept LOGIN without TLS).
-    #[arg(long, default_value = "127.0.0.1:1143")]
-    addr: String,
+    /// Server address (plaintext IMAP; the server must accept LOGIN without TLS). Repeat
+    /// it to spread `throughput` clients over several instances.
+    #[arg(long, default_values = ["127.0.0.1:1143"])]
+    addr: Vec<String>,
     #[arg(long, default_value = "bench")]
     user: String,
     #[arg(long, default_value = "bench")]
@@ -36,6 +38,18 @@ enum Command {
         #[arg(long, default_value_t = 6000)]
         size: usize,
         #[arg(long, default_value = "Bench")]
+        mailbox: String,
+    },
+    /// CLIENTS connections (round-robin over every --addr) each APPEND APPENDS messages at
+    /// once, then each FETCHes the whole mailbox's metadata at once.
+    Throughput {
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[arg(long, default_value_t = 500)]
+        appends: u64,
+        #[arg(long, default_value_t = 6000)]
+        size: usize,
+        #[arg(long, default_value = "Throughput")]
         mailbox: String,
     },
     /// N connections IDLE on one mailbox; time until all see a new message.
@@ -58,7 +72,7 @@ fn main() -> anyhow::Result<()> {
                 mailbox,
             } => {
                 let args = core::Args {
-                    addr: &cli.addr,
+                    addr: &cli.addr[0],
                     user: &cli.user,
                     password: &cli.password,
                     count: *count,
@@ -67,8 +81,25 @@ fn main() -> anyhow::Result<()> {
                 };
                 core::run(args).await
             }
+            Command::Throughput {
+                clients,
+                appends,
+                size,
+                mailbox,
+            } => {
+                let args = throughput::Args {
+                    addrs: cli.addr.clone(),
+                    user: cli.user.clone(),
+                    password: cli.password.clone(),
+                    clients: *clients,
+                    appends_each: *appends,
+                    size: *size,
+                    mailbox: mailbox.clone(),
+                };
+                throughput::run(args).await
+            }
             Command::Idle { clients } => {
-                idle::run(&cli.addr, &cli.user, &cli.password, *clients).await
+                idle::run(&cli.addr[0], &cli.user, &cli.password, *clients).await
             }
         }
     })
