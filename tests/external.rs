@@ -148,3 +148,24 @@ async fn a_revised_message_comes_back_under_a_new_uid() {
     );
     server.stop().await;
 }
+
+/// C0003: a stored name longer than 250 characters (made by another protocol, or an import)
+/// is listed truncated to 250 under Exchange profiles; `rfc3501` has no limit.
+#[tokio::test]
+async fn long_stored_names_are_truncated_when_listed() {
+    let long = "L".repeat(300);
+    for (profile, shown) in [("exchange-2016", 250), ("rfc3501", 300)] {
+        let (server, mut c) = logged_in(profile).await;
+        let user = server.store.user_by_name("alice").await.unwrap().unwrap();
+        server
+            .store
+            .create_mailbox(user.id, &long, true)
+            .await
+            .unwrap();
+        c.send("b LIST \"\" L*").await;
+        let listed = c.until_tagged("b").await;
+        let name = listed[0].rsplit(' ').next().unwrap();
+        assert_eq!(name, "L".repeat(shown), "{profile}: {}", listed[0]);
+        assert!(listed[1].starts_with("b OK"), "{profile}: {listed:?}");
+    }
+}
