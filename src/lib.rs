@@ -9,9 +9,11 @@
 //! - `profile`: model, loading with `extends`, compiled policies, registry.
 //! - `storage`: sqlx on SQLite / PostgreSQL, the change feed.
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
+//! - `admin`: the loopback HTTP admin API (the external agent, sessions, metrics).
 //! - `cli`: the `imap-mimic` subcommands.
 
 pub mod accounts;
+pub mod admin;
 pub mod cli;
 pub mod handlers;
 pub mod mime;

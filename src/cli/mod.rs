@@ -1,5 +1,7 @@
 //! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
 
+pub mod admin;
+pub mod inject;
 pub mod profile;
 pub mod serve;
 pub mod user;
@@ -27,6 +29,8 @@ pub enum Command {
     User(user::UserArgs),
     /// Inspect and validate profiles (list, show, check, diff, schema).
     Profile(profile::ProfileArgs),
+    /// Change a running server's mailboxes from outside IMAP, through its admin API.
+    Inject(inject::InjectArgs),
 }
 
 /// Where the data lives, shared by every subcommand that opens the database.
@@ -77,6 +81,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Profile(args) = cli.command {
         return profile::run(args);
     }
+    if let Command::Inject(args) = cli.command {
+        return inject::run(args);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -84,7 +91,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::User(args) => user::run(args).await,
-            Command::Profile(_) => unreachable!("handled before the runtime starts"),
+            Command::Profile(_) | Command::Inject(_) => {
+                unreachable!("handled before the runtime starts")
+            }
         }
     })
 }
