@@ -1,6 +1,7 @@
 //! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
 
 pub mod admin;
+pub mod import;
 pub mod inject;
 pub mod profile;
 pub mod serve;
@@ -31,6 +32,8 @@ pub enum Command {
     Profile(profile::ProfileArgs),
     /// Change a running server's mailboxes from outside IMAP, through its admin API.
     Inject(inject::InjectArgs),
+    /// Import an mbox file, a Maildir or a directory of .eml files into a user's mailbox.
+    Import(import::ImportArgs),
 }
 
 /// Where the data lives, shared by every subcommand that opens the database.
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::User(args) => user::run(args).await,
+            Command::Import(args) => import::run(args).await,
             Command::Profile(_) | Command::Inject(_) => {
                 unreachable!("handled before the runtime starts")
             }
