@@ -13,6 +13,14 @@ pub fn read(path: &Path) -> std::io::Result<Read> {
     Ok(parse(path, &bytes))
 }
 
+/// A message being collected: the line of its From_ line, that line's date (or why it is
+/// broken), and its lines so far.
+struct Pending<'a> {
+    line: usize,
+    date: Result<ImapDateTime, String>,
+    body: Vec<&'a [u8]>,
+}
+
 /// Splits `bytes` into messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Read {
     let mut read = Read::default();
@@ -24,17 +32,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Read {
         );
         return read;
     }
-    // (line number of the From_ line, its date or why it is broken, body lines)
-    let mut current: Option<(usize, Result<ImapDateTime, String>, Vec<&[u8]>)> = None;
+    let mut current: Option<Pending> = None;
     let mut previous_blank = true;
     for (i, line) in lines(bytes).enumerate() {
         let bare = line.strip_suffix(b"\n").unwrap_or(line);
         let bare = bare.strip_suffix(b"\r").unwrap_or(bare);
         if previous_blank && bare.starts_with(b"From ") {
             finish(&mut read, path, current.take());
-            current = Some((i + 1, from_line_date(bare), Vec::new()));
-        } else if let Some((_, _, body)) = current.as_mut() {
-            body.push(line);
+            current = Some(Pending {
+                line: i + 1,
+                date: from_line_date(bare),
+                body: Vec::new(),
+            });
+        } else if let Some(pending) = current.as_mut() {
+            pending.body.push(line);
         }
         previous_blank = bare.is_empty();
     }
@@ -47,12 +58,13 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes.split_inclusive(|&b| b == b'\n')
 }
 
-fn finish(
-    read: &mut Read,
-    path: &Path,
-    message: Option<(usize, Result<ImapDateTime, String>, Vec<&[u8]>)>,
-) {
-    let Some((line, date, mut body)) = message else {
+fn finish(read: &mut Read, path: &Path, message: Option<Pending>) {
+    let Some(Pending {
+        line,
+        date,
+        mut body,
+    }) = message
+    else {
         return;
     };
     let date = match date {
