@@ -59,6 +59,8 @@ async fn list(
     Segments(user): Segments<String>,
 ) -> ApiResult<Json<Vec<MailboxView>>> {
     let owner = state.user(&user).await?;
+    // INBOX always exists (RFC 3501 §5.1), also before the user's first login.
+    state.store.ensure_inbox(owner.id).await?;
     let mut out = Vec::new();
     for m in state.store.list_mailboxes(owner.id).await? {
         out.push(view(&state, m).await?);

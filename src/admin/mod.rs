@@ -123,6 +123,9 @@ pub async fn start(addr: SocketAddr, state: AdminState) -> std::io::Result<Admin
     })
 }
 
+/// Largest request body: a 48 MiB message, base64-encoded, with room to spare.
+const MAX_BODY: usize = 72 * 1024 * 1024;
+
 /// Every route, behind the token check.
 pub fn router(state: AdminState) -> Router {
     Router::new()
@@ -132,6 +135,8 @@ pub fn router(state: AdminState) -> Router {
         .merge(live::routes())
         .merge(openapi::routes())
         .fallback(no_route)
+        // Messages travel in JSON bodies: allow large ones (axum's default is 2 MB).
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), authorize))
         .with_state(state)
 }
