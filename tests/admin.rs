@@ -516,3 +516,57 @@ async fn the_openapi_document_lists_every_route() {
     }
     setup.stop().await;
 }
+
+/// `serve` with `--admin` writes the token into the data directory, and `inject` finds it
+/// there; without the token `inject` is refused.
+#[tokio::test]
+async fn serve_and_inject_share_the_token_file() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let data = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_imap-mimic");
+    let mut serve = Command::new(bin)
+        .args(["serve", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"])
+        .arg("--data")
+        .arg(data.path())
+        .env("IMAP_MIMIC_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(serve.stdout.take().unwrap());
+    let addr = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("Admin API on http://")
+                .and_then(|rest| rest.split(' ').next())
+                .map(String::from)
+        })
+        .expect("serve prints the admin address");
+    let token = std::fs::read_to_string(data.path().join("admin.token")).unwrap();
+    assert_eq!(token.trim().len(), 64);
+    let inject = |extra: &[&str]| {
+        Command::new(bin)
+            .args(["inject", "--admin", &addr])
+            .arg("--data")
+            .arg(data.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let listed = inject(&["users", "list"]);
+    assert!(listed.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout),
+        "[\n  {\n    \"name\": \"demo\"\n  }\n]\n"
+    );
+    let refused = inject(&["--token", "nope", "users", "list"]);
+    assert!(!refused.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        "HTTP 401: {\n  \"error\": \"missing or wrong bearer token\"\n}\n"
+    );
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+}

@@ -175,14 +175,22 @@ async fn a_maildir_imports_flags_and_subfolders() {
         "Subject: list\n\nz\n",
     )
     .unwrap();
+    // An entry that cannot be read as a file.
+    let unreadable = maildir.join("cur/4.M4.host:2,S");
+    std::fs::create_dir(&unreadable).unwrap();
     let out = import(data.path(), &[], &maildir);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!out.status.success());
     assert_eq!(
         stdout(&out),
         format!(
-            "{}: imported 3, skipped 0 already imported, 0 not imported",
+            "{}: imported 3, skipped 0 already imported, 1 not imported",
             maildir.display()
         )
+    );
+    assert!(
+        stderr(&out).starts_with(&format!("{}: cannot read: ", unreadable.display())),
+        "{}",
+        stderr(&out)
     );
     let (running, mut c) = imap(data.path()).await;
     c.send("s SELECT INBOX").await;
