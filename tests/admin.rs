@@ -395,6 +395,14 @@ async fn mailboxes_and_uidvalidity_renumbering() {
         ["* 1 FETCH (UID 1)", "* 2 FETCH (UID 2)"]
     );
     assert_eq!(setup.call("DELETE", path, None).await.status, 204);
+    // CREATE made the superior too (RFC 3501 §6.3.3, V0026).
+    assert_eq!(
+        setup
+            .call("DELETE", "/users/alice/mailboxes/Work", None)
+            .await
+            .status,
+        204
+    );
     let listed = setup.call("GET", "/users/alice/mailboxes", None).await;
     let names: Vec<Value> = listed
         .json()

@@ -82,7 +82,7 @@ async fn create(
     let owner = state.user(&user).await?;
     let created = state
         .store
-        .create_mailbox(owner.id, &name, true)
+        .create_mailbox_path(owner.id, &name)
         .await
         .map_err(|e| match e {
             crate::storage::StoreError::AlreadyExists(_) => {

@@ -115,7 +115,7 @@ async fn mailbox(store: &Store, user: &User, name: &str) -> anyhow::Result<Mailb
         );
         return Ok(m);
     }
-    Ok(store.create_mailbox(user.id, name, true).await?)
+    Ok(store.create_mailbox_path(user.id, name).await?)
 }
 
 /// Stores one message; false when its content was imported into the mailbox before.

@@ -36,6 +36,34 @@ impl Store {
         }
     }
 
+    /// Creates a mailbox and each missing superior (`a` and `a/b` for `a/b/c`), as IMAP
+    /// CREATE does (RFC 3501 §6.3.3, MS-STANXIMAP V0026); a `\Noselect` placeholder of
+    /// that name becomes selectable. `AlreadyExists` when a selectable one exists.
+    pub async fn create_mailbox_path(&self, user: UserId, name: &str) -> Result<Mailbox> {
+        let all = self.list_mailboxes(user).await?;
+        if let Some(m) = all.iter().find(|m| m.name == name) {
+            if m.selectable {
+                return Err(StoreError::AlreadyExists(name.to_string()));
+            }
+            self.set_selectable(m.id, true, Origin::External).await?;
+            return Ok(Mailbox {
+                selectable: true,
+                ..m.clone()
+            });
+        }
+        let levels: Vec<&str> = name.split('/').collect();
+        for depth in 1..levels.len() {
+            let superior = levels[..depth].join("/");
+            if !all.iter().any(|m| m.name == superior) {
+                match self.create_mailbox(user, &superior, true).await {
+                    Ok(_) | Err(StoreError::AlreadyExists(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        self.create_mailbox(user, name, true).await
+    }
+
     /// Stores `message` unless a message with content `hash` was imported into the mailbox
     /// before; the hash is recorded in the same transaction, so an interrupted import
     /// never leaves a message without its hash or the reverse. Returns the new UID, or

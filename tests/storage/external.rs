@@ -100,3 +100,23 @@ pub async fn uidvalidity_renumbers(b: &Backend) {
     let fresh = s.create_mailbox(u.id, "Fresh", true).await.unwrap();
     assert!(fresh.uidvalidity > after.uidvalidity);
 }
+
+pub async fn create_path_makes_superiors(b: &Backend) {
+    let (s, _) = inbox(b).await;
+    let u = s.user_by_name("carol").await.unwrap().unwrap();
+    let leaf = s.create_mailbox_path(u.id, "a/b/c").await.unwrap();
+    assert_eq!(leaf.name, "a/b/c");
+    let names: Vec<String> = s
+        .list_mailboxes(u.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(names, ["INBOX", "a", "a/b", "a/b/c"]);
+    let again = s.create_mailbox_path(u.id, "a/b").await;
+    assert!(
+        matches!(again, Err(StoreError::AlreadyExists(_))),
+        "{again:?}"
+    );
+}
