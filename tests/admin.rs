@@ -578,3 +578,22 @@ async fn serve_and_inject_share_the_token_file() {
     serve.kill().unwrap();
     serve.wait().unwrap();
 }
+
+/// A new UIDVALIDITY invalidates every UID a client holds: an idling session is told BYE
+/// and closed (RFC 3501 §2.3.1.1).
+#[tokio::test]
+async fn a_new_uidvalidity_ends_the_sessions_that_selected_the_mailbox() {
+    let setup = Setup::start("exchange-2016").await;
+    let mut c = idling(&setup).await;
+    let r = setup
+        .call(
+            "PUT",
+            "/users/alice/mailboxes/INBOX/uidvalidity",
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(c.line().await.unwrap().starts_with("* BYE "));
+    assert_eq!(c.line().await, None);
+    setup.stop().await;
+}
