@@ -543,6 +543,15 @@ async fn serve_and_inject_share_the_token_file() {
         .spawn()
         .unwrap();
     let stdout = std::io::BufReader::new(serve.stdout.take().unwrap());
+    // Stops the server even when an assertion below fails.
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _serve = Stop(serve);
     let addr = stdout
         .lines()
         .map_while(Result::ok)
@@ -575,8 +584,6 @@ async fn serve_and_inject_share_the_token_file() {
         String::from_utf8_lossy(&refused.stderr),
         "HTTP 401: {\n  \"error\": \"missing or wrong bearer token\"\n}\n"
     );
-    serve.kill().unwrap();
-    serve.wait().unwrap();
 }
 
 /// A new UIDVALIDITY invalidates every UID a client holds: an idling session is told BYE
