@@ -9,11 +9,15 @@
 //! - `profile`: model, loading with `extends`, compiled policies, registry.
 //! - `storage`: sqlx on SQLite / PostgreSQL, the change feed.
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
+//! - `admin`: the loopback HTTP admin API (the external agent, sessions, metrics).
+//! - `import`: reading mbox, Maildir and .eml sources for `imap-mimic import`.
 //! - `cli`: the `imap-mimic` subcommands.
 
 pub mod accounts;
+pub mod admin;
 pub mod cli;
 pub mod handlers;
+pub mod import;
 pub mod mime;
 pub mod ntlm;
 pub mod password;

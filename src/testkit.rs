@@ -26,6 +26,8 @@ pub struct TestServer {
     pub registry: Arc<Registry>,
     /// The key sealing this server's NT hashes.
     pub ntlm_key: Arc<SealingKey>,
+    /// Live sessions and counters (what the admin API lists and ends).
+    pub sessions: Arc<crate::server::sessions::Sessions>,
     running: Option<Running>,
     dir: PathBuf,
 }
@@ -77,6 +79,7 @@ impl TestServer {
             store,
             registry,
             ntlm_key,
+            sessions: running.sessions.clone(),
             running: Some(running),
             dir,
         })

@@ -6,6 +6,8 @@
 #[path = "storage/harness.rs"]
 mod harness;
 
+#[path = "storage/external.rs"]
+mod external;
 #[path = "storage/feed.rs"]
 mod feed;
 #[path = "storage/flags.rs"]
@@ -59,6 +61,10 @@ conformance! {
     ],
     transfer: [copy_shares_blob, copy_same_mailbox, move_messages, expunge_and_remove],
     feed: [changes_in_order, feed_wakes_subscriber, second_store_sees_changes],
+    external: [
+        import_skips_known_content, revise_replaces_under_a_new_uid, uidvalidity_renumbers,
+        create_path_makes_superiors,
+    ],
 }
 
 /// `Store` is shared between tokio tasks: it and every future it returns must be `Send`.

@@ -1,5 +1,8 @@
 //! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
 
+pub mod admin;
+pub mod import;
+pub mod inject;
 pub mod migrate;
 pub mod profile;
 pub mod serve;
@@ -30,6 +33,10 @@ pub enum Command {
     Profile(profile::ProfileArgs),
     /// Copy every user, mailbox and message into an empty database (SQLite -> PostgreSQL).
     Migrate(migrate::MigrateArgs),
+    /// Change a running server's mailboxes from outside IMAP, through its admin API.
+    Inject(inject::InjectArgs),
+    /// Import an mbox file, a Maildir or a directory of .eml files into a user's mailbox.
+    Import(import::ImportArgs),
 }
 
 /// Where the data lives, shared by every subcommand that opens the database.
@@ -85,6 +92,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Profile(args) = cli.command {
         return profile::run(args);
     }
+    if let Command::Inject(args) = cli.command {
+        return inject::run(args);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -93,7 +103,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Serve(args) => serve::run(args).await,
             Command::User(args) => user::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
-            Command::Profile(_) => unreachable!("handled before the runtime starts"),
+            Command::Import(args) => import::run(args).await,
+            Command::Profile(_) | Command::Inject(_) => {
+                unreachable!("handled before the runtime starts")
+            }
         }
     })
 }

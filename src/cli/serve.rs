@@ -40,6 +40,8 @@ pub struct ServeArgs {
     /// PEM private key for `--tls-cert`.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub admin: super::admin::AdminArgs,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -77,12 +79,24 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls: Some(certs.acceptor()),
         ntlm_key: Some(ntlm_key),
     };
-    let running = Running::start(&specs, services)
+    let running = Running::start(&specs, services.clone())
         .await
         .context("cannot bind the listeners")?;
+    let reloader = Arc::new(crate::admin::reload::RegistryReloader {
+        search,
+        registry: services.registry.clone(),
+        required: vec![profile_name.clone()],
+    });
+    let admin = args
+        .admin
+        .start(&args.data, &services, &running, reloader)
+        .await?;
     tracing::info!(profile = %profile_name, data = %args.data.data.display(), "imap-mimic is serving; Ctrl-C stops it");
     wait_for_signal().await;
     tracing::info!("shutting down");
+    if let Some(admin) = admin {
+        admin.stop().await;
+    }
     running.stop(std::time::Duration::from_secs(5)).await;
     Ok(ExitCode::SUCCESS)
 }

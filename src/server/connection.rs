@@ -5,17 +5,20 @@
 //! frame is not looked at until the previous reply is written.
 
 use super::limits::ConnectionPermit;
+use super::metrics::command_name;
+use super::sessions::{End, Registration};
 use super::stream::Stream;
 use super::{ListenerSpec, Shared, TlsMode};
 use crate::profile::CompiledProfile;
 use crate::session::framing::LiteralDecision;
 use crate::session::{new_session_id, After, Env, Reply, Session};
 use crate::wire::fragment::{Frame, Framer};
-use crate::wire::{encode_response, Continue, Response};
+use crate::wire::{encode_response, Continue, Response, StatusKind, StatusResponse};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::oneshot;
 
 /// Reads start small (an idle connection holds only this) and grow while reads fill the
 /// buffer, for APPENDs and other bulk input.
@@ -31,6 +34,7 @@ pub async fn run(
     _permit: ConnectionPermit,
 ) {
     let id = new_session_id();
+    let (registration, end) = shared.sessions.register(id, &profile.name, peer);
     let span = tracing::info_span!("session", id, %peer, profile = %profile.name);
     let stream = match (spec.tls, &shared.tls) {
         (TlsMode::Implicit, Some(acceptor)) => match tls_handshake(acceptor, tcp, &profile).await {
@@ -55,8 +59,11 @@ pub async fn run(
         session: Session::new(env),
         stream,
         shared,
+        registration,
+        command: None,
     };
-    if let Err(e) = tracing::Instrument::instrument(conn.serve(), span).await {
+    if let Err(e) = tracing::Instrument::instrument(conn.serve(end), span).await {
+        conn.registration.sessions().metrics.error("connection_io");
         tracing::debug!(error = %e, "connection ended");
     }
 }
@@ -84,10 +91,14 @@ struct Connection {
     session: Session,
     stream: Stream,
     shared: Shared,
+    /// This session's entry in the admin API's session list.
+    registration: Registration,
+    /// The name of the command awaiting its tagged status (for the metrics).
+    command: Option<String>,
 }
 
 impl Connection {
-    async fn serve(&mut self) -> std::io::Result<()> {
+    async fn serve(&mut self, mut end: oneshot::Receiver<End>) -> std::io::Result<()> {
         let greeting = self.session.greeting();
         self.write(&greeting).await?;
         let mut feed = self.shared.store.feed().subscribe();
@@ -126,6 +137,14 @@ impl Connection {
                     let bye = self.session.on_shutdown();
                     return self.write(&bye).await;
                 }
+                how = &mut end => {
+                    // Ended from the admin API; a BYE carries the profile's shutdown text.
+                    if how == Ok(End::Bye) {
+                        let bye = self.session.on_shutdown();
+                        self.write(&bye).await?;
+                    }
+                    return Ok(());
+                }
             }
         }
     }
@@ -134,7 +153,12 @@ impl Connection {
     async fn drain_frames(&mut self) -> std::io::Result<bool> {
         while let Some(frame) = self.framer.next_frame() {
             let reply = match frame {
-                Frame::Command(bytes) => self.session.on_frame(bytes).await,
+                Frame::Command(bytes) => {
+                    if let Some(name) = command_name(&bytes) {
+                        self.command = Some(name);
+                    }
+                    self.session.on_frame(bytes).await
+                }
                 Frame::TooLong { head } => self.session.on_too_long(&head),
                 Frame::Literal { len, sync } => match self.literal(len, sync) {
                     Some(reply) => reply,
@@ -175,6 +199,8 @@ impl Connection {
 
     /// Writes a reply and acts on what follows it; true when the connection must close.
     async fn send(&mut self, reply: Reply) -> std::io::Result<bool> {
+        self.count_statuses(&reply.responses);
+        self.registration.update(&self.session);
         self.write(&reply.responses).await?;
         match reply.after {
             After::Continue => Ok(false),
@@ -203,6 +229,25 @@ impl Connection {
                 Ok(true)
             }
             None => Ok(false),
+        }
+    }
+
+    /// Counts the tagged statuses of a reply against the command that awaited them.
+    fn count_statuses(&mut self, responses: &[Response]) {
+        for r in responses {
+            let Response::Status(StatusResponse {
+                tag: Some(_), kind, ..
+            }) = r
+            else {
+                continue;
+            };
+            let status = match kind {
+                StatusKind::Ok => "ok",
+                StatusKind::No => "no",
+                _ => "bad",
+            };
+            let name = self.command.take().unwrap_or_else(|| "OTHER".into());
+            self.registration.sessions().metrics.command(&name, status);
         }
     }
 

@@ -4,6 +4,8 @@
 pub mod connection;
 pub mod limits;
 pub mod listener;
+pub mod metrics;
+pub mod sessions;
 pub mod stream;
 pub mod tls;
 
@@ -57,11 +59,15 @@ pub struct Shared {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub ntlm_key: Option<Arc<SealingKey>>,
     pub shutdown: watch::Receiver<bool>,
+    /// Live sessions and counters, for the admin API.
+    pub sessions: Arc<sessions::Sessions>,
 }
 
 /// A running server: its bound addresses and the handle that stops it.
 pub struct Running {
     pub addrs: Vec<SocketAddr>,
+    /// Live sessions and counters, for the admin API.
+    pub sessions: Arc<sessions::Sessions>,
     shutdown: watch::Sender<bool>,
     tasks: JoinSet<()>,
 }
@@ -77,6 +83,7 @@ impl Running {
             tls: services.tls,
             ntlm_key: services.ntlm_key,
             shutdown: rx,
+            sessions: Arc::default(),
         };
         let mut tasks = JoinSet::new();
         let mut addrs = Vec::new();
@@ -93,6 +100,7 @@ impl Running {
         }
         Ok(Running {
             addrs,
+            sessions: shared.sessions.clone(),
             shutdown,
             tasks,
         })

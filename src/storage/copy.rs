@@ -1,6 +1,7 @@
 //! Copies a whole database into an empty one of either backend (`imap-mimic migrate`):
 //! users, password hashes and sealed NT hashes, mailboxes with their UIDVALIDITY and
-//! UIDNEXT, messages with their UIDs, flags and dates, subscriptions. Ids and UIDs are kept,
+//! UIDNEXT, messages with their UIDs, flags and dates, subscriptions, and the import's
+//! content hashes (so a re-run import after the move still skips what it stored). Ids and UIDs are kept,
 //! so clients that cached UIDs see the same mailbox afterwards. The change log is not
 //! copied: it only wakes sessions, and the destination starts with none.
 //!
@@ -92,6 +93,12 @@ const TABLES: &[Table] = &[
             ("stored_size", OptInt),
         ],
         order: "mailbox_id, uid",
+        sequence: None,
+    },
+    Table {
+        name: "import_hashes",
+        columns: &[("mailbox_id", Int), ("hash", Text)],
+        order: "mailbox_id, hash",
         sequence: None,
     },
     Table {

@@ -27,6 +27,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_ntlm.sql"),
         include_str!("../../migrations/postgres/0003_ntlm.sql"),
     ),
+    (
+        4,
+        "external",
+        include_str!("../../migrations/sqlite/0004_external.sql"),
+        include_str!("../../migrations/postgres/0004_external.sql"),
+    ),
 ];
 
 /// The embedded scripts of one dialect, as a sqlx migration source.

@@ -17,12 +17,14 @@
 //! - `changes`: write transactions, the change log, `changes_since`.
 //! - `feed`: the watcher task that advances the feed for other processes' writes.
 //! - `users`, `mailboxes`, `append`, `messages` (snapshot, FETCH), `flags` (STORE),
-//!   `transfer` (COPY, MOVE, EXPUNGE), `uids` (UID lists as SQL conditions).
+//!   `transfer` (COPY, MOVE, EXPUNGE), `uids` (UID lists as SQL conditions),
+//!   `external` (the admin API and import: revise, renumber, idempotent import).
 
 mod append;
 mod changes;
 mod copy;
 mod db;
+mod external;
 mod feed;
 mod flags;
 mod mailboxes;

@@ -217,7 +217,7 @@ fn log_expunged(w: &mut WriteTx, mailbox: MailboxId, origin: Origin, removed: &[
 /// Deletes those of `blobs` that no message references any more. On PostgreSQL the blob
 /// rows are locked first (in id order), so two transactions dropping the last two
 /// references at once cannot both see the other's reference and leak the blob.
-async fn collect_blobs(w: &mut WriteTx, mut blobs: Vec<i64>) -> Result<()> {
+pub(crate) async fn collect_blobs(w: &mut WriteTx, mut blobs: Vec<i64>) -> Result<()> {
     blobs.sort_unstable();
     blobs.dedup();
     let postgres = w.conn().dialect() == Dialect::Postgres;
