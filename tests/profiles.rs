@@ -108,6 +108,11 @@ const CASES: &[(&str, &[&str])] = &[
     ("missing-header", &["missing-header.toml"]),
     ("incomplete-root", &["incomplete-root.toml"]),
     ("cycle", &["cycle-a.toml", "cycle-b.toml"]),
+    // Only the parent's error: the child is fine, and "no parent" would mislead.
+    (
+        "broken-parent",
+        &["broken-parent.toml", "child-of-broken.toml"],
+    ),
     (
         "several-files",
         &["unknown-key.toml", "good.toml", "wrong-type.toml"],

@@ -1,5 +1,6 @@
-//! `imap-mimic serve`: load profiles, open the database, bind listeners, run until Ctrl-C
-//! or SIGTERM, then say BYE to every session.
+//! `imap-mimic serve`: read the config file (flags override it), load profiles, open the
+//! database, bind listeners, start the reload triggers (file watcher, SIGHUP), run until
+//! Ctrl-C or SIGTERM, then say BYE to every session.
 
 use super::DataArgs;
 use crate::accounts;

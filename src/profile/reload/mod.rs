@@ -74,7 +74,11 @@ impl fmt::Display for ReloadReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let g = self.generation;
         match &self.outcome {
-            Outcome::Applied => write!(f, "generation {g}: {} changes", self.changes.len())?,
+            Outcome::Applied => write!(
+                f,
+                "generation {g} in force, changes: {}",
+                self.changes.len()
+            )?,
             Outcome::Unchanged => write!(f, "generation {g}: nothing changed")?,
             Outcome::Rejected { errors } => {
                 write!(f, "rejected, generation {g} stays:\n{}", errors.join("\n"))?

@@ -92,3 +92,36 @@ fn the_watch_set_follows_profile_files_directories_and_the_config() {
     let dirs: Vec<PathBuf> = w.directories().into_iter().collect();
     assert_eq!(dirs, [dir.clone(), dir.join("one"), dir.join("profiles")]);
 }
+
+#[test]
+fn reports_serialize_for_the_admin_api() {
+    let report = ReloadReport {
+        generation: 4,
+        outcome: Outcome::Refused {
+            fields: vec!["database: a -> b".into()],
+        },
+        changes: Vec::new(),
+    };
+    assert_eq!(
+        serde_json::to_value(&report).unwrap(),
+        serde_json::json!({"generation": 4, "status": "refused", "fields": ["database: a -> b"], "changes": []})
+    );
+    let applied = ReloadReport {
+        generation: 5,
+        outcome: Outcome::Applied,
+        changes: vec![Change {
+            profile: "p".into(),
+            what: "[greeting] banner".into(),
+            from: Some("\"a\"".into()),
+            to: Some("\"b\"".into()),
+        }],
+    };
+    assert_eq!(
+        serde_json::to_value(&applied).unwrap(),
+        serde_json::json!({"generation": 5, "status": "applied", "changes": [{"profile": "p", "what": "[greeting] banner", "from": "\"a\"", "to": "\"b\""}]})
+    );
+    assert_eq!(
+        applied.to_string(),
+        "generation 5 in force, changes: 1\np: [greeting] banner: \"a\" -> \"b\""
+    );
+}
