@@ -192,6 +192,24 @@ async fn changing_a_startup_setting_is_refused_with_the_fields_and_applies_nothi
     assert_eq!(handle.generation(), before);
     assert_eq!(greeting(f.server.addr).await, "* OK first");
 
+    // With a broken profile as well, every problem is reported together.
+    let custom_path = f.profiles.join("custom.toml");
+    std::fs::write(
+        &custom_path,
+        format!("{}oops = 1\n", custom("second", "bye")),
+    )
+    .unwrap();
+    let report = handle.reload().await;
+    let expected = Outcome::Rejected {
+        errors: vec![
+            format!("{}:9:1: unknown key `oops` in [greeting]; expected one of: banner, logout", custom_path.display()),
+            "database: (unset) -> sqlite:other.db (a startup setting: restart to change it)".into(),
+            format!("listener[0].address: {addr} -> 127.0.0.1:1 (a startup setting: restart to change it)"),
+        ],
+    };
+    assert_eq!(report.outcome, expected, "{report}");
+    std::fs::write(&custom_path, custom("second", "bye")).unwrap();
+
     std::fs::write(&config, config_text(&addr, None)).unwrap();
     assert!(handle.reload().await.is_applied());
     assert_eq!(greeting(f.server.addr).await, "* OK second");

@@ -157,7 +157,22 @@ impl ReloadHandle {
         let prepared = prepared.unwrap_or_else(|e| Err(vec![format!("reload task failed: {e}")]));
         let report = match prepared {
             Err(errors) => self.rejected(errors),
-            Ok((plan, set)) => self.install(&mut last_good, plan, set),
+            Ok((plan, set)) => {
+                let refused = changed_fields(&last_good.startup, &plan.startup);
+                match (refused.is_empty(), set) {
+                    (true, Ok(set)) => self.install(&mut last_good, plan, set),
+                    (true, Err(errors)) => self.rejected(errors),
+                    (false, Ok(_)) => self.report(Outcome::Refused { fields: refused }, Vec::new()),
+                    // Both at once: report every problem, the startup fields among them.
+                    (false, Err(mut errors)) => {
+                        let restart = refused
+                            .into_iter()
+                            .map(|f| format!("{f} (a startup setting: restart to change it)"));
+                        errors.extend(restart);
+                        self.rejected(errors)
+                    }
+                }
+            }
         };
         log(&report);
         report
@@ -169,10 +184,6 @@ impl ReloadHandle {
         plan: ReloadPlan,
         set: ProfileSet,
     ) -> ReloadReport {
-        let refused = changed_fields(&last_good.startup, &plan.startup);
-        if !refused.is_empty() {
-            return self.report(Outcome::Refused { fields: refused }, Vec::new());
-        }
         let missing = missing_profiles(&plan, &set);
         if !missing.is_empty() {
             return self.rejected(missing);
@@ -208,11 +219,14 @@ impl ReloadHandle {
     }
 }
 
+/// What one reload read: the plan, and the profiles or every error loading them.
+type Prepared = (ReloadPlan, Result<ProfileSet, Vec<String>>);
+
 /// Reads the configuration and every profile (blocking file I/O and compiling).
-fn prepare(source: &PlanSource) -> Result<(ReloadPlan, ProfileSet), Vec<String>> {
+fn prepare(source: &PlanSource) -> Result<Prepared, Vec<String>> {
     let shown = |ds: Vec<Diagnostic>| ds.iter().map(ToString::to_string).collect::<Vec<_>>();
     let plan = source().map_err(shown)?;
-    let set = plan.search.load().map_err(|e| shown(e.0))?;
+    let set = plan.search.load().map_err(|e| shown(e.0));
     Ok((plan, set))
 }
 
