@@ -88,11 +88,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let source = Arc::new(plan_source(args.config.clone(), overrides));
     let reload = ReloadHandle::new(registry.clone(), source, plan).with_certificates(certs.clone());
-    let _watcher = watch::spawn_watcher(reload.clone(), watch::DEBOUNCE)
-        .map_err(|e| tracing::warn!(error = %e, "cannot watch profile files; SIGHUP still reloads"))
-        .ok();
-    #[cfg(unix)]
-    let _sighup = watch::spawn_sighup(reload.clone())?;
+    let _triggers = reload_triggers(&reload)?;
     if let Some(admin) = config.admin {
         tracing::info!(%admin, "admin API address configured");
     }
@@ -110,6 +106,18 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing::info!("shutting down");
     running.stop(std::time::Duration::from_secs(5)).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The file watcher and SIGHUP, feeding `reload`; they stop when the guards are dropped.
+fn reload_triggers(reload: &ReloadHandle) -> anyhow::Result<Vec<watch::TaskGuard>> {
+    let mut guards = Vec::new();
+    match watch::spawn_watcher(reload.clone(), watch::DEBOUNCE) {
+        Ok(g) => guards.push(g),
+        Err(e) => tracing::warn!(error = %e, "cannot watch profile files; SIGHUP still reloads"),
+    }
+    #[cfg(unix)]
+    guards.push(watch::spawn_sighup(reload.clone())?);
+    Ok(guards)
 }
 
 fn shown(diagnostics: &[crate::profile::load::Diagnostic]) -> String {
