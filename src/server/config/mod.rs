@@ -165,7 +165,7 @@ impl ServeConfig {
     }
 
     /// What a reload reads: the profile search, the profiles the listeners need, the
-    /// startup fields to compare, and the config file to watch.
+    /// startup fields to compare, and the other files to watch.
     pub fn plan(&self) -> ReloadPlan {
         ReloadPlan {
             search: self.search(),
@@ -175,8 +175,18 @@ impl ServeConfig {
                 .map(|l| (format!("listener {}", l.address), l.profile.clone()))
                 .collect(),
             startup: self.startup_fields(),
-            watch_files: self.file.iter().cloned().collect(),
+            watch_files: self.watch_files(),
         }
+    }
+
+    /// Files besides profiles whose change reloads: this file, and the certificate and
+    /// key (their contents are reloadable, a renewed certificate applies to new handshakes).
+    fn watch_files(&self) -> Vec<PathBuf> {
+        let tls = self
+            .tls
+            .iter()
+            .flat_map(|t| [t.cert.clone(), t.key.clone()]);
+        self.file.iter().cloned().chain(tls).collect()
     }
 }
 

@@ -127,6 +127,12 @@ fn startup_fields_name_what_a_reload_cannot_change() {
     assert_eq!(fields["listener[1].address"], "127.0.0.1:1993");
     assert_eq!(fields["listeners"], "2");
     assert_eq!(fields["database"], "(unset)");
+    let base = path.parent().unwrap();
+    let watched = config.plan().watch_files;
+    assert_eq!(
+        watched,
+        [path.clone(), base.join("c.pem"), base.join("k.pem")]
+    );
 }
 
 #[test]
