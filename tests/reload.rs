@@ -275,3 +275,37 @@ async fn poll_greeting(addr: std::net::SocketAddr, banner: &str, within: Duratio
     }
     false
 }
+
+#[tokio::test]
+async fn certificate_contents_reload_and_a_broken_certificate_rejects_the_reload() {
+    use imap_mimic::server::tls::{ensure_generated, CertPaths, CertStore};
+    let f = fixture("custom", &[("custom.toml", &custom("first", "bye"))]).await;
+    let paths = CertPaths::generated_in(f.profiles.parent().unwrap());
+    ensure_generated(&paths).unwrap();
+    let certs = CertStore::open(paths.clone()).unwrap();
+    let handle = f.handle.clone().with_certificates(certs.clone());
+    let old_fingerprint = certs.fingerprint();
+
+    std::fs::write(&paths.cert, "not a certificate\n").unwrap();
+    std::fs::write(f.profiles.join("custom.toml"), custom("second", "bye")).unwrap();
+    let report = handle.reload().await;
+    let Outcome::Rejected { errors } = &report.outcome else {
+        panic!("{report}");
+    };
+    assert!(
+        errors[0].contains(&paths.cert.display().to_string()),
+        "{errors:?}"
+    );
+    assert_eq!(greeting(f.server.addr).await, "* OK first");
+    assert_eq!(certs.fingerprint(), old_fingerprint);
+
+    std::fs::remove_file(&paths.cert).unwrap();
+    ensure_generated(&paths).unwrap();
+    assert!(handle.reload().await.is_applied());
+    assert_ne!(
+        certs.fingerprint(),
+        old_fingerprint,
+        "the renewed certificate is in use"
+    );
+    assert_eq!(greeting(f.server.addr).await, "* OK second");
+}

@@ -105,7 +105,7 @@ pub struct ReloadHandle {
 struct Inner {
     registry: Arc<Registry>,
     source: PlanSource,
-    certs: Option<Arc<CertStore>>,
+    certs: std::sync::OnceLock<Arc<CertStore>>,
     /// The plan of the generation in force; the lock makes reloads one loop.
     last_good: tokio::sync::Mutex<ReloadPlan>,
     /// A copy of what the watcher needs, readable without waiting for a reload.
@@ -120,7 +120,7 @@ impl ReloadHandle {
             inner: Arc::new(Inner {
                 registry,
                 source,
-                certs: None,
+                certs: std::sync::OnceLock::new(),
                 last_good: tokio::sync::Mutex::new(initial),
                 watched: std::sync::Mutex::new(watched),
             }),
@@ -128,11 +128,9 @@ impl ReloadHandle {
     }
 
     /// Also re-reads the certificate files on each reload (their contents are reloadable,
-    /// their paths are not). Call before cloning the handle.
-    pub fn with_certificates(mut self, certs: Arc<CertStore>) -> ReloadHandle {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.certs = Some(certs);
-        }
+    /// their paths are not). The first call counts; clones share it.
+    pub fn with_certificates(self, certs: Arc<CertStore>) -> ReloadHandle {
+        let _ = self.inner.certs.set(certs);
         self
     }
 
@@ -188,7 +186,7 @@ impl ReloadHandle {
         if !missing.is_empty() {
             return self.rejected(missing);
         }
-        if let Some(certs) = &self.inner.certs {
+        if let Some(certs) = self.inner.certs.get() {
             if let Err(e) = certs.reload() {
                 return self.rejected(vec![e.to_string()]);
             }
