@@ -31,7 +31,8 @@ pub struct ServeArgs {
     /// profile file.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Address to listen on (repeatable; default 127.0.0.1:1143).
+    /// Address to listen on (repeatable; default 127.0.0.1:1143, also opened when only
+    /// `--listen-tls` is given).
     #[arg(long)]
     pub listen: Vec<SocketAddr>,
     /// Address for implicit TLS (port 993 style; repeatable).

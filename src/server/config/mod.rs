@@ -190,7 +190,14 @@ impl ServeConfig {
     }
 }
 
+/// `--listen` and `--listen-tls`. As before config files existed, `--listen-tls` alone
+/// still opens the default STARTTLS listener next to it.
 fn command_line_listeners(overrides: &Overrides, profile: &str) -> Vec<ListenerConfig> {
+    let default_listen = [DEFAULT_LISTEN.parse().expect("valid default address")];
+    let listen = match overrides.listen.is_empty() {
+        true => &default_listen[..],
+        false => &overrides.listen[..],
+    };
     let with = |tls| {
         move |&address: &SocketAddr| ListenerConfig {
             address,
@@ -198,11 +205,7 @@ fn command_line_listeners(overrides: &Overrides, profile: &str) -> Vec<ListenerC
             profile: profile.to_string(),
         }
     };
-    let mut out: Vec<ListenerConfig> = overrides
-        .listen
-        .iter()
-        .map(with(TlsMode::Starttls))
-        .collect();
+    let mut out: Vec<ListenerConfig> = listen.iter().map(with(TlsMode::Starttls)).collect();
     out.extend(overrides.listen_tls.iter().map(with(TlsMode::Implicit)));
     out
 }

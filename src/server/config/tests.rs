@@ -111,6 +111,27 @@ fn command_line_flags_override_the_file() {
 }
 
 #[test]
+fn listen_tls_alone_keeps_the_default_starttls_listener() {
+    let overrides = Overrides {
+        listen_tls: vec!["127.0.0.1:1993".parse().unwrap()],
+        ..Overrides::default()
+    };
+    let config = ServeConfig::load(None, &overrides).unwrap();
+    let shown: Vec<(String, TlsMode)> = config
+        .listeners
+        .iter()
+        .map(|l| (l.address.to_string(), l.tls))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (DEFAULT_LISTEN.to_string(), TlsMode::Starttls),
+            ("127.0.0.1:1993".to_string(), TlsMode::Implicit),
+        ]
+    );
+}
+
+#[test]
 fn without_a_file_the_defaults_apply() {
     let config = ServeConfig::load(None, &Overrides::default()).unwrap();
     assert_eq!(config.listeners[0].address.to_string(), DEFAULT_LISTEN);
