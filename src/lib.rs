@@ -6,7 +6,8 @@
 //! - `wire`: bytes <-> typed values.
 //! - `session`: the per-connection state machine (gate, dispatch, selected state).
 //! - `handlers`: one file per command; return outcomes, never write bytes.
-//! - `profile`: model, loading with `extends`, compiled policies, registry.
+//! - `profile`: model, loading with `extends`, compiled policies, registry, hot reload
+//!   (`profile::reload`: one loop fed by the file watcher, SIGHUP and the admin API).
 //! - `storage`: sqlx on SQLite / PostgreSQL, the change feed.
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
 //! - `admin`: the loopback HTTP admin API (the external agent, sessions, metrics).

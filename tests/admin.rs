@@ -7,14 +7,13 @@ mod common;
 
 use common::Client;
 use imap_mimic::admin::client::{self, Response};
-use imap_mimic::admin::reload::RegistryReloader;
 use imap_mimic::admin::{AdminServer, AdminState};
 use imap_mimic::password::Cost;
 use imap_mimic::profile::load::Search;
+use imap_mimic::profile::reload::{fixed_plan, ReloadHandle, ReloadPlan};
 use imap_mimic::testkit::TestServer;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 const TOKEN: &str = "test-token";
 
@@ -31,15 +30,16 @@ impl Setup {
             dirs: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles")],
             files: Vec::new(),
         };
+        let plan = ReloadPlan {
+            search,
+            required: vec![("listener".into(), profile.to_string())],
+            ..ReloadPlan::default()
+        };
         let state = AdminState {
             store: server.store.clone(),
             ntlm_key: Some(server.ntlm_key.clone()),
             sessions: server.sessions.clone(),
-            reloader: Arc::new(RegistryReloader {
-                search,
-                registry: server.registry.clone(),
-                required: vec![profile.to_string()],
-            }),
+            reloader: ReloadHandle::new(server.registry.clone(), fixed_plan(plan.clone()), plan),
             token: TOKEN.into(),
             cost: Cost::Low,
         };
@@ -472,7 +472,10 @@ async fn profiles_reload_and_metrics() {
     let before = setup.call("GET", "/profiles/generation", None).await;
     assert_eq!(before.text(), r#"{"generation":1}"#);
     let reloaded = setup.call("POST", "/profiles/reload", None).await;
-    assert_eq!(reloaded.text(), r#"{"generation":2}"#);
+    assert_eq!(
+        reloaded.text(),
+        r#"{"generation":1,"status":"unchanged","changes":[]}"#
+    );
     let mut c = setup.imap().await;
     c.send("n NOOP").await;
     c.until_tagged("n").await;

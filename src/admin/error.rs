@@ -20,9 +20,6 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0} already exists")]
     Conflict(String),
-    /// A profile reload failed; every problem is listed.
-    #[error("profiles do not load")]
-    Reload(Vec<String>),
     #[error("{0}")]
     Unavailable(String),
 }
@@ -34,7 +31,6 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::Reload(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -42,10 +38,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = serde_json::json!({ "error": self.to_string() });
-        if let ApiError::Reload(problems) = &self {
-            body["problems"] = serde_json::json!(problems);
-        }
+        let body = serde_json::json!({ "error": self.to_string() });
         let mut response = (self.status(), Json(body)).into_response();
         if let ApiError::Unauthorized = self {
             let challenge = axum::http::HeaderValue::from_static("Bearer");

@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ApiResult, JsonBody, Segments};
 use super::AdminState;
+use crate::profile::reload::{Outcome, ReloadReport};
 use crate::server::sessions::{End, SessionInfo};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -60,21 +61,22 @@ async fn generation(State(state): State<AdminState>) -> Json<GenerationOut> {
     })
 }
 
-async fn reload(State(state): State<AdminState>) -> ApiResult<Json<GenerationOut>> {
-    match state.reloader.reload().await {
-        Ok(generation) => {
-            state.sessions.metrics.reload("ok");
-            tracing::info!(generation, "profiles reloaded from the admin API");
-            Ok(Json(GenerationOut { generation }))
-        }
-        Err(problems) => {
-            state.sessions.metrics.reload("failed");
-            for p in &problems {
-                tracing::warn!(problem = %p, "profile reload refused");
-            }
-            Err(ApiError::Reload(problems))
-        }
-    }
+/// The reload's report as JSON: 200 when applied or unchanged, 422 with every error (or
+/// every refused startup field) otherwise; the last good profiles then stay in force.
+async fn reload(State(state): State<AdminState>) -> (StatusCode, Json<ReloadReport>) {
+    let report = state.reloader.reload().await;
+    let ok = matches!(report.outcome, Outcome::Applied | Outcome::Unchanged);
+    state
+        .sessions
+        .metrics
+        .reload(if ok { "ok" } else { "failed" });
+    tracing::info!(%report, "profile reload requested through the admin API");
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, Json(report))
 }
 
 async fn metrics(State(state): State<AdminState>) -> impl IntoResponse {

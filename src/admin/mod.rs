@@ -14,12 +14,12 @@ mod live;
 mod mailboxes;
 mod messages;
 pub mod openapi;
-pub mod reload;
 pub mod token;
 mod users;
 
 use crate::ntlm::secret::SealingKey;
 use crate::password::Cost;
+use crate::profile::reload::ReloadHandle;
 use crate::server::sessions::Sessions;
 use crate::storage::{Mailbox, Store, User};
 use axum::extract::{Request, State};
@@ -28,7 +28,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 use error::{ApiError, ApiResult};
-use reload::Reloader;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -39,7 +38,8 @@ pub struct AdminState {
     pub store: Store,
     pub ntlm_key: Option<Arc<SealingKey>>,
     pub sessions: Arc<Sessions>,
-    pub reloader: Arc<dyn Reloader>,
+    /// The same handle the file watcher and SIGHUP use: reloads run one at a time.
+    pub reloader: ReloadHandle,
     pub token: Arc<str>,
     /// Password hashing cost for users created or changed here.
     pub cost: Cost,

@@ -110,7 +110,7 @@ const ROUTES: &[(&str, &str, &str, Option<&str>, u16)] = &[
     (
         "post",
         "/profiles/reload",
-        "Reload every profile (all or nothing)",
+        "Reload every profile and the server config (all or nothing); the report: generation, status (applied, unchanged, rejected with errors, refused with fields), changes. 422 unless applied or unchanged",
         None,
         200,
     ),

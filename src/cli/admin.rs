@@ -3,14 +3,13 @@
 //! directory).
 
 use super::DataArgs;
-use crate::admin::reload::Reloader;
 use crate::admin::{token, AdminServer, AdminState};
 use crate::password::Cost;
+use crate::profile::reload::ReloadHandle;
 use crate::server::{Running, Services};
 use anyhow::Context;
 use clap::Args;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// Where the admin API listens when `--admin` is not given.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8143";
@@ -31,6 +30,17 @@ pub struct AdminArgs {
 }
 
 impl AdminArgs {
+    /// These flags, with the config file's `admin` address when no flag or variable set one.
+    pub fn or_config(&self, configured: Option<SocketAddr>) -> AdminArgs {
+        AdminArgs {
+            admin: self
+                .admin
+                .clone()
+                .or_else(|| configured.map(|a| a.to_string())),
+            admin_token: self.admin_token.clone(),
+        }
+    }
+
     /// The address to bind, None when disabled; `explicit` when the user chose it.
     fn address(&self) -> anyhow::Result<Option<(SocketAddr, bool)>> {
         match self.admin.as_deref() {
@@ -52,7 +62,7 @@ impl AdminArgs {
         data: &DataArgs,
         services: &Services,
         running: &Running,
-        reloader: Arc<dyn Reloader>,
+        reloader: ReloadHandle,
     ) -> anyhow::Result<Option<AdminServer>> {
         let Some((addr, explicit)) = self.address()? else {
             return Ok(None);

@@ -1,15 +1,17 @@
-//! `imap-mimic serve`: load profiles, open the database, bind listeners, run until Ctrl-C
-//! or SIGTERM, then say BYE to every session.
+//! `imap-mimic serve`: read the config file (flags override it), load profiles, open the
+//! database, bind listeners, start the reload triggers (file watcher, SIGHUP), run until
+//! Ctrl-C or SIGTERM, then say BYE to every session.
 
 use super::DataArgs;
 use crate::accounts;
 use crate::ntlm::secret::SealingKey;
 use crate::password::Cost;
-use crate::profile::load::Search;
+use crate::profile::reload::{watch, ReloadHandle};
 use crate::profile::Registry;
 use crate::secret::Secret;
+use crate::server::config::{plan_source, Overrides, ServeConfig, TlsFiles, DEFAULT_DATA};
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
-use crate::server::{ListenerSpec, Running, Services, TlsMode};
+use crate::server::{ListenerSpec, Running, Services};
 use anyhow::{bail, Context};
 use clap::Args;
 use std::net::SocketAddr;
@@ -21,11 +23,17 @@ use std::sync::Arc;
 pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Profile for the listeners: a name (`exchange-2016`) or a path to a profile file.
-    #[arg(long, default_value = "exchange-2016")]
-    pub profile: String,
-    /// Address to listen on (repeatable).
-    #[arg(long, default_values = ["127.0.0.1:1143"])]
+    /// Server configuration file (listeners, data, admin API, profile directories, TLS);
+    /// the flags below override it.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Profile for the listeners: a name (`exchange-2016`, the default) or a path to a
+    /// profile file.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Address to listen on (repeatable; default 127.0.0.1:1143, also opened when only
+    /// `--listen-tls` is given).
+    #[arg(long)]
     pub listen: Vec<SocketAddr>,
     /// Address for implicit TLS (port 993 style; repeatable).
     #[arg(long = "listen-tls")]
@@ -45,34 +53,45 @@ pub struct ServeArgs {
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let (search, profile_name) = profile_search(&args)?;
-    let set = search
+    let overrides = overrides(&args)?;
+    let config = ServeConfig::load(args.config.as_deref(), &overrides)
+        .map_err(|ds| anyhow::anyhow!("{}", shown(&ds)))?;
+    let plan = config.plan();
+    let set = plan
+        .search
         .load()
         .map_err(|e| anyhow::anyhow!("profiles do not load:\n{e}"))?;
-    if set.get(&profile_name).is_none() {
-        let known: Vec<&String> = set.profiles.keys().collect();
-        bail!("no profile named {profile_name:?}; known profiles: {known:?}");
+    for listener in &config.listeners {
+        if set.get(&listener.profile).is_none() {
+            let known: Vec<&String> = set.profiles.keys().collect();
+            bail!(
+                "no profile named {:?}; known profiles: {known:?}",
+                listener.profile
+            );
+        }
     }
     let registry = Arc::new(Registry::new(set));
-    let store = args.data.open().await?;
-    let ntlm_key = Arc::new(args.data.ntlm_key()?);
-    ensure_a_user(&store, &ntlm_key, &args.listen).await?;
-    let certs = certificates(&args)?;
-    let listener = |addr, tls| ListenerSpec {
-        addr,
-        tls,
-        profile: profile_name.clone(),
+    let data = DataArgs {
+        data: config.data.clone(),
+        database: config.database.clone(),
     };
-    let mut specs: Vec<ListenerSpec> = args
-        .listen
+    let store = data.open().await?;
+    let ntlm_key = Arc::new(data.ntlm_key()?);
+    let addresses: Vec<SocketAddr> = config.listeners.iter().map(|l| l.address).collect();
+    ensure_a_user(&store, &ntlm_key, &addresses).await?;
+    let certs = certificates(&config)?;
+    let specs: Vec<ListenerSpec> = config
+        .listeners
         .iter()
-        .map(|&a| listener(a, TlsMode::Starttls))
+        .map(|l| ListenerSpec {
+            addr: l.address,
+            tls: l.tls,
+            profile: l.profile.clone(),
+        })
         .collect();
-    specs.extend(
-        args.listen_tls
-            .iter()
-            .map(|&a| listener(a, TlsMode::Implicit)),
-    );
+    let source = Arc::new(plan_source(args.config.clone(), overrides));
+    let reload = ReloadHandle::new(registry.clone(), source, plan).with_certificates(certs.clone());
+    let _triggers = reload_triggers(&reload)?;
     let services = Services {
         store,
         registry,
@@ -82,16 +101,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let running = Running::start(&specs, services.clone())
         .await
         .context("cannot bind the listeners")?;
-    let reloader = Arc::new(crate::admin::reload::RegistryReloader {
-        search,
-        registry: services.registry.clone(),
-        required: vec![profile_name.clone()],
-    });
     let admin = args
         .admin
-        .start(&args.data, &services, &running, reloader)
+        .or_config(config.admin)
+        .start(&data, &services, &running, reload.clone())
         .await?;
-    tracing::info!(profile = %profile_name, data = %args.data.data.display(), "imap-mimic is serving; Ctrl-C stops it");
+    tracing::info!(data = %config.data.display(), generation = reload.generation(), "imap-mimic is serving; Ctrl-C stops it");
     wait_for_signal().await;
     tracing::info!("shutting down");
     if let Some(admin) = admin {
@@ -101,16 +116,60 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The configured certificate, or the generated one (created on first run).
-fn certificates(args: &ServeArgs) -> anyhow::Result<Arc<CertStore>> {
-    let paths = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => CertPaths {
+/// The file watcher and SIGHUP, feeding `reload`; they stop when the guards are dropped.
+fn reload_triggers(reload: &ReloadHandle) -> anyhow::Result<Vec<watch::TaskGuard>> {
+    let mut guards = Vec::new();
+    match watch::spawn_watcher(reload.clone(), watch::DEBOUNCE) {
+        Ok(g) => guards.push(g),
+        Err(e) => tracing::warn!(error = %e, "cannot watch profile files; SIGHUP still reloads"),
+    }
+    #[cfg(unix)]
+    guards.push(watch::spawn_sighup(reload.clone())?);
+    Ok(guards)
+}
+
+fn shown(diagnostics: &[crate::profile::load::Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    lines.join("\n")
+}
+
+/// The flags that override the config file. `--data` counts only when it differs from its
+/// default (clap cannot tell a default from the same value typed out).
+fn overrides(args: &ServeArgs) -> anyhow::Result<Overrides> {
+    let mut o = Overrides {
+        listen: args.listen.clone(),
+        listen_tls: args.listen_tls.clone(),
+        database: args.data.database.clone(),
+        profiles_dirs: args.profiles_dirs.clone(),
+        ..Overrides::default()
+    };
+    if args.data.data != std::path::Path::new(DEFAULT_DATA) {
+        o.data = Some(args.data.data.clone());
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        o.tls = Some(TlsFiles {
             cert: cert.clone(),
             key: key.clone(),
+        });
+    }
+    if let Some(profile) = &args.profile {
+        let (name, file) = profile_name(profile)?;
+        o.profile = Some(name);
+        o.profile_files.extend(file);
+    }
+    Ok(o)
+}
+
+/// The certificate configured, or the generated one (created on first run).
+fn certificates(config: &ServeConfig) -> anyhow::Result<Arc<CertStore>> {
+    let paths = match &config.tls {
+        Some(files) => CertPaths {
+            cert: files.cert.clone(),
+            key: files.key.clone(),
         },
-        _ => {
-            let paths = CertPaths::generated_in(&args.data.data);
-            std::fs::create_dir_all(&args.data.data)?;
+        None => {
+            let paths = CertPaths::generated_in(&config.data);
+            std::fs::create_dir_all(&config.data)?;
             if ensure_generated(&paths)? {
                 println!(
                     "Generated a self-signed TLS certificate: {}",
@@ -128,25 +187,17 @@ fn certificates(args: &ServeArgs) -> anyhow::Result<Arc<CertStore>> {
     Ok(store)
 }
 
-/// The profile search path and the name to serve: `--profile` may name a file.
-fn profile_search(args: &ServeArgs) -> anyhow::Result<(Search, String)> {
-    let mut search = Search::default();
-    if std::path::Path::new("profiles").is_dir() {
-        search.dirs.push(PathBuf::from("profiles"));
-    }
-    search.dirs.extend(args.profiles_dirs.iter().cloned());
-    let looks_like_path = args.profile.ends_with(".toml") || args.profile.contains('/');
+/// `--profile` may name a file: its profile name, and the file to add to the search.
+fn profile_name(profile: &str) -> anyhow::Result<(String, Option<PathBuf>)> {
+    let looks_like_path = profile.ends_with(".toml") || profile.contains('/');
     if !looks_like_path {
-        return Ok((search, args.profile.clone()));
+        return Ok((profile.to_string(), None));
     }
-    let path = PathBuf::from(&args.profile);
+    let path = PathBuf::from(profile);
     let source = crate::profile::load::Source::read(&path).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let parsed = crate::profile::load::parse(source).map_err(|ds| {
-        let lines: Vec<String> = ds.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("{}", lines.join("\n"))
-    })?;
-    search.files.push(path);
-    Ok((search, parsed.header.name))
+    let parsed =
+        crate::profile::load::parse(source).map_err(|ds| anyhow::anyhow!("{}", shown(&ds)))?;
+    Ok((parsed.header.name, Some(path)))
 }
 
 /// With no users and only loopback listeners, creates `demo`/`demo` so a first run works.

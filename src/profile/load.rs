@@ -52,6 +52,10 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Line 0: about the file as a whole (it cannot be read), not a place in it.
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.file, self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",
@@ -291,7 +295,7 @@ fn describe(e: model::FieldError) -> String {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -322,17 +326,24 @@ impl ProfileSet {
     pub fn load(sources: Vec<Source>) -> Result<ProfileSet, LoadError> {
         let mut errors = Vec::new();
         let mut by_name: BTreeMap<String, Parsed> = BTreeMap::new();
+        // Names of files that do not parse: their children are not reported again as
+        // "no profile named", the parent's own errors say what is wrong.
+        let mut broken = std::collections::BTreeSet::new();
         for source in sources {
+            let name = declared_name(&source.text);
             match parse(source) {
                 Ok(p) => {
                     by_name.insert(p.header.name.clone(), p);
                 }
-                Err(mut e) => errors.append(&mut e),
+                Err(mut e) => {
+                    broken.extend(name);
+                    errors.append(&mut e)
+                }
             }
         }
         let mut profiles = BTreeMap::new();
         for name in by_name.keys() {
-            match resolve(name, &by_name) {
+            match resolve(name, &by_name, &broken) {
                 Ok(entry) => {
                     profiles.insert(name.clone(), entry);
                 }
@@ -352,8 +363,19 @@ impl ProfileSet {
     }
 }
 
+/// The `name` a file declares, read leniently (the file may have errors elsewhere).
+fn declared_name(text: &str) -> Option<String> {
+    let (table, _) = DeTable::parse_recoverable(text);
+    let name = table.get_ref().get("name")?;
+    name.get_ref().as_str().map(str::to_string)
+}
+
 /// Walks `extends` from `name` to its root, merges root first, and compiles.
-fn resolve(name: &str, all: &BTreeMap<String, Parsed>) -> Result<Entry, Vec<Diagnostic>> {
+fn resolve(
+    name: &str,
+    all: &BTreeMap<String, Parsed>,
+    broken: &std::collections::BTreeSet<String>,
+) -> Result<Entry, Vec<Diagnostic>> {
     let mut chain: Vec<&Parsed> = Vec::new();
     let mut current = &all[name];
     loop {
@@ -369,6 +391,7 @@ fn resolve(name: &str, all: &BTreeMap<String, Parsed>) -> Result<Entry, Vec<Diag
         };
         current = match all.get(parent) {
             Some(p) => p,
+            None if broken.contains(parent) => return Err(Vec::new()),
             None => {
                 return Err(vec![diagnostic(
                     current,

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod load;
 pub mod model;
 pub mod registry;
+pub mod reload;
 pub mod schema;
 
 pub use compile::CompiledProfile;

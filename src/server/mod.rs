@@ -1,6 +1,7 @@
 //! Sockets only: listeners (accept, connection limits), the connection loop (buffers,
 //! framing, TLS upgrade, timers), and shutdown. Everything about IMAP is in `session`.
 
+pub mod config;
 pub mod connection;
 pub mod limits;
 pub mod listener;
