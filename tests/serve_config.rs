@@ -95,6 +95,8 @@ async fn the_example_config_serves_two_exchange_versions_from_one_process() {
     let example = std::fs::read_to_string(root.join("imap-mimic.example.toml")).unwrap();
     let ports = regex::Regex::new(r#"address = "127\.0\.0\.1:\d+""#).unwrap();
     let text = ports.replace_all(&example, r#"address = "127.0.0.1:0""#);
+    // The admin API too, so parallel tests do not fight over its port.
+    let text = text.replace(r#"admin = "127.0.0.1:8143""#, r#"admin = "127.0.0.1:0""#);
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("profiles")).unwrap();
     let config = dir.path().join("imap-mimic.toml");
@@ -110,7 +112,7 @@ async fn the_example_config_serves_two_exchange_versions_from_one_process() {
     );
     assert!(log
         .iter()
-        .any(|l| l.contains("admin API address configured admin=127.0.0.1:8143")));
+        .any(|l| l.contains("admin API listening addr=127.0.0.1:")));
     assert!(dir.path().join("imap-mimic-data/imap-mimic.db").exists());
 
     assert_eq!(

@@ -84,6 +84,7 @@ impl AdminArgs {
         };
         match crate::admin::start(addr, state).await {
             Ok(server) => {
+                tracing::info!(addr = %server.addr, "admin API listening");
                 println!(
                     "Admin API on http://{} (token: {})",
                     server.addr,
