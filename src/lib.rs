@@ -18,6 +18,7 @@ pub mod mime;
 pub mod ntlm;
 pub mod password;
 pub mod profile;
+pub mod protolog;
 pub mod secret;
 pub mod server;
 pub mod session;

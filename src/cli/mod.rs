@@ -1,6 +1,9 @@
 //! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
 
+pub mod client_tls;
 pub mod profile;
+pub mod record;
+pub mod replay;
 pub mod serve;
 pub mod user;
 
@@ -27,6 +30,10 @@ pub enum Command {
     User(user::UserArgs),
     /// Inspect and validate profiles (list, show, check, diff, schema).
     Profile(profile::ProfileArgs),
+    /// Relay clients to an upstream IMAP server, recording each session as a transcript.
+    Record(record::RecordArgs),
+    /// Replay transcripts against a profile or a server (diffs, exit 1), or `--serve` one.
+    Replay(replay::ReplayArgs),
 }
 
 /// Where the data lives, shared by every subcommand that opens the database.
@@ -84,6 +91,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::User(args) => user::run(args).await,
+            Command::Record(args) => record::run(args).await,
+            Command::Replay(args) => replay::run(args).await,
             Command::Profile(_) => unreachable!("handled before the runtime starts"),
         }
     })

@@ -8,6 +8,7 @@ use crate::password::Cost;
 use crate::profile::load::Search;
 use crate::profile::Registry;
 use crate::secret::Secret;
+use crate::server::tap::TapConfig;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
 use crate::server::{ListenerSpec, Running, Services, TlsMode};
 use anyhow::{bail, Context};
@@ -40,6 +41,9 @@ pub struct ServeArgs {
     /// PEM private key for `--tls-cert`.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Record every session as a transcript file (test format, passwords redacted) here.
+    #[arg(long)]
+    pub record: Option<PathBuf>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -77,7 +81,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls: Some(certs.acceptor()),
         ntlm_key: Some(ntlm_key),
     };
-    let running = Running::start(&specs, services)
+    let tap = args
+        .record
+        .clone()
+        .map(|record_dir| TapConfig { record_dir });
+    let running = Running::start_tapped(&specs, services, tap)
         .await
         .context("cannot bind the listeners")?;
     tracing::info!(profile = %profile_name, data = %args.data.data.display(), "imap-mimic is serving; Ctrl-C stops it");
@@ -162,7 +170,7 @@ async fn ensure_a_user(
     Ok(())
 }
 
-async fn wait_for_signal() {
+pub(super) async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

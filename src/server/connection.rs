@@ -6,6 +6,7 @@
 
 use super::limits::ConnectionPermit;
 use super::stream::Stream;
+use super::tap::Tap;
 use super::{ListenerSpec, Shared, TlsMode};
 use crate::profile::CompiledProfile;
 use crate::session::framing::LiteralDecision;
@@ -31,6 +32,7 @@ pub async fn run(
     _permit: ConnectionPermit,
 ) {
     let id = new_session_id();
+    let local = tcp.local_addr().ok();
     let span = tracing::info_span!("session", id, %peer, profile = %profile.name);
     let stream = match (spec.tls, &shared.tls) {
         (TlsMode::Implicit, Some(acceptor)) => match tls_handshake(acceptor, tcp, &profile).await {
@@ -45,12 +47,18 @@ pub async fn run(
         profile,
         id,
         peer,
+        local,
         tls: spec.tls == TlsMode::Implicit,
         starttls_available: spec.tls == TlsMode::Starttls && shared.tls.is_some(),
         tracker: shared.tracker.clone(),
         ntlm_key: shared.ntlm_key.clone(),
     };
+    let tap = shared.tap.as_ref().map(|c| {
+        let implicit = spec.tls == TlsMode::Implicit;
+        Tap::open(c, id, peer, &env.profile.name, implicit)
+    });
     let mut conn = Connection {
+        tap,
         framer: Framer::new(env.profile.framing.max_command_size()),
         session: Session::new(env),
         stream,
@@ -58,6 +66,9 @@ pub async fn run(
     };
     if let Err(e) = tracing::Instrument::instrument(conn.serve(), span).await {
         tracing::debug!(error = %e, "connection ended");
+    }
+    if let Some(tap) = conn.tap.take() {
+        tap.finish();
     }
 }
 
@@ -80,6 +91,7 @@ async fn tls_handshake(
 }
 
 struct Connection {
+    tap: Option<Tap>,
     framer: Framer,
     session: Session,
     stream: Stream,
@@ -101,8 +113,16 @@ impl Connection {
             let wants_feed = self.session.wants_feed() && !self.framer.in_command();
             tokio::select! {
                 read = self.stream.read(&mut buf) => match read? {
-                    0 => return Ok(()),
+                    0 => {
+                        if let Some(tap) = &mut self.tap {
+                            tap.client_closed();
+                        }
+                        return Ok(());
+                    }
                     n => {
+                        if let Some(tap) = &mut self.tap {
+                            tap.client(&buf[..n]);
+                        }
                         self.framer.push(&buf[..n]);
                         if n == buf.len() && buf.len() < READ_MAX {
                             buf.resize(buf.len() * 2, 0);
@@ -200,6 +220,9 @@ impl Connection {
             Some(tls) => {
                 self.stream = Stream::Tls(Box::new(tls));
                 self.session.tls_established();
+                if let Some(tap) = &mut self.tap {
+                    tap.tls();
+                }
                 Ok(true)
             }
             None => Ok(false),
@@ -214,6 +237,9 @@ impl Connection {
         let mut out = Vec::new();
         for r in responses {
             encode_response(r, opts, &mut out);
+        }
+        if let Some(tap) = &mut self.tap {
+            tap.server(&out);
         }
         self.stream.write_all(&out).await?;
         self.stream.flush().await

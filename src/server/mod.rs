@@ -5,6 +5,7 @@ pub mod connection;
 pub mod limits;
 pub mod listener;
 pub mod stream;
+pub mod tap;
 pub mod tls;
 
 use crate::ntlm::secret::SealingKey;
@@ -57,6 +58,8 @@ pub struct Shared {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub ntlm_key: Option<Arc<SealingKey>>,
     pub shutdown: watch::Receiver<bool>,
+    /// `serve --record`: where sessions are written as transcripts.
+    pub tap: Option<Arc<tap::TapConfig>>,
 }
 
 /// A running server: its bound addresses and the handle that stops it.
@@ -69,6 +72,15 @@ pub struct Running {
 impl Running {
     /// Binds every listener and starts accepting.
     pub async fn start(specs: &[ListenerSpec], services: Services) -> std::io::Result<Running> {
+        Running::start_tapped(specs, services, None).await
+    }
+
+    /// Like `start`, recording every session as a transcript when `tap` is set.
+    pub async fn start_tapped(
+        specs: &[ListenerSpec],
+        services: Services,
+        tap: Option<tap::TapConfig>,
+    ) -> std::io::Result<Running> {
         let (shutdown, rx) = watch::channel(false);
         let shared = Shared {
             store: services.store,
@@ -77,6 +89,7 @@ impl Running {
             tls: services.tls,
             ntlm_key: services.ntlm_key,
             shutdown: rx,
+            tap: tap.map(Arc::new),
         };
         let mut tasks = JoinSet::new();
         let mut addrs = Vec::new();

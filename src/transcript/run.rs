@@ -37,14 +37,14 @@ pub struct Target {
     pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
-enum Io {
+pub(super) enum Io {
     Plain(TcpStream),
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
     Gone,
 }
 
 impl Io {
-    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+    pub(super) async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Io::Plain(s) => s.read(buf).await,
             Io::Tls(s) => s.read(buf).await,
@@ -52,7 +52,7 @@ impl Io {
         }
     }
 
-    async fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+    pub(super) async fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         match self {
             Io::Plain(s) => s.write_all(buf).await,
             Io::Tls(s) => {
@@ -64,7 +64,10 @@ impl Io {
     }
 
     /// Runs the client handshake over the plaintext socket.
-    async fn upgrade(&mut self, config: Arc<rustls::ClientConfig>) -> Result<(), String> {
+    pub(super) async fn upgrade(
+        &mut self,
+        config: Arc<rustls::ClientConfig>,
+    ) -> Result<(), String> {
         let Io::Plain(tcp) = std::mem::replace(self, Io::Gone) else {
             return Err("TLS is already on".to_string());
         };
@@ -79,17 +82,17 @@ impl Io {
     }
 }
 
-struct Conn {
-    stream: Io,
-    buf: Vec<u8>,
-    raw: Vec<u8>,
-    forbidden: Vec<(usize, Regex)>,
-    eof: bool,
+pub(super) struct Conn {
+    pub(super) stream: Io,
+    pub(super) buf: Vec<u8>,
+    pub(super) raw: Vec<u8>,
+    pub(super) forbidden: Vec<(usize, Regex)>,
+    pub(super) eof: bool,
 }
 
 impl Conn {
     /// The next CRLF-terminated line (without CRLF), None at end of stream.
-    async fn line(&mut self, deadline: Instant) -> Result<Option<String>, String> {
+    pub(super) async fn line(&mut self, deadline: Instant) -> Result<Option<String>, String> {
         loop {
             if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
                 let line: Vec<u8> = self.buf.drain(..i + 2).take(i).collect();
@@ -119,7 +122,7 @@ impl Conn {
 
     /// Before the client speaks again: whatever already arrived must not match an active
     /// `S!`, which then expires.
-    async fn settle_forbidden(&mut self) -> Result<(), String> {
+    pub(super) async fn settle_forbidden(&mut self) -> Result<(), String> {
         if self.forbidden.is_empty() {
             return Ok(());
         }
@@ -141,7 +144,7 @@ impl Conn {
         Ok(())
     }
 
-    fn check_forbidden(&self, line: &str) -> Result<(), String> {
+    pub(super) fn check_forbidden(&self, line: &str) -> Result<(), String> {
         match self.forbidden.iter().find(|(_, re)| re.is_match(line)) {
             Some((at, re)) => Err(format!(
                 "server sent {line:?}, forbidden since line {at} ({re})"
@@ -202,19 +205,7 @@ impl Player {
     }
 
     async fn connect(&self) -> Result<Io, String> {
-        let addr = match (self.implicit, self.target.implicit) {
-            (true, Some(a)) => a,
-            (true, None) => return Err("no implicit-TLS listener to connect to".to_string()),
-            (false, _) => self.target.plain,
-        };
-        let tcp = TcpStream::connect(addr)
-            .await
-            .map_err(|e| format!("connect: {e}"))?;
-        let mut io = Io::Plain(tcp);
-        if self.implicit {
-            io.upgrade(self.tls_config()?).await?;
-        }
-        Ok(io)
+        connect(&self.target, self.implicit).await
     }
 
     fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>, String> {
@@ -319,8 +310,41 @@ impl Player {
     }
 }
 
+/// Opens a connection to `target`: its implicit-TLS listener when `implicit`.
+pub(super) async fn connect(target: &Target, implicit: bool) -> Result<Io, String> {
+    let addr = match (implicit, target.implicit) {
+        (true, Some(a)) => a,
+        (true, None) => return Err("no implicit-TLS listener to connect to".to_string()),
+        (false, _) => target.plain,
+    };
+    let tcp = TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("connect to {addr}: {e}"))?;
+    let mut io = Io::Plain(tcp);
+    if implicit {
+        let config = target
+            .tls
+            .clone()
+            .ok_or_else(|| "no TLS client settings".to_string())?;
+        io.upgrade(config).await?;
+    }
+    Ok(io)
+}
+
+impl Conn {
+    pub(super) fn new(stream: Io) -> Conn {
+        Conn {
+            stream,
+            buf: Vec::new(),
+            raw: Vec::new(),
+            forbidden: Vec::new(),
+            eof: false,
+        }
+    }
+}
+
 /// Replaces `${name}` with captured values in a client line.
-fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+pub(super) fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     let mut out = String::new();
     for piece in pieces(text) {
         match piece {
@@ -336,7 +360,10 @@ fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, Stri
 
 /// A whole-line regex for an expected line: text literal, known `${vars}` as their values,
 /// unknown ones as captures of one token.
-fn pattern(text: &str, vars: &HashMap<String, String>) -> Result<(Regex, Vec<String>), String> {
+pub(super) fn pattern(
+    text: &str,
+    vars: &HashMap<String, String>,
+) -> Result<(Regex, Vec<String>), String> {
     let mut re = String::from("^");
     let mut names = Vec::new();
     for piece in pieces(text) {
@@ -344,6 +371,11 @@ fn pattern(text: &str, vars: &HashMap<String, String>) -> Result<(Regex, Vec<Str
             Piece::Text(t) => re.push_str(&regex::escape(t)),
             Piece::Var(v) => match vars.get(v) {
                 Some(value) => re.push_str(&regex::escape(value)),
+                // A date is a quoted string with spaces.
+                None if v.starts_with("date") => {
+                    re.push_str(r#"([^"]*)"#);
+                    names.push(v.to_string());
+                }
                 None => {
                     re.push_str(r"([^\s\])]+)");
                     names.push(v.to_string());
