@@ -36,12 +36,12 @@ pub(super) fn lines(
             out.push((' ', got[j].clone()));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(('+', got[j].clone()));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
             out.push(('-', expected[i].text().to_string()));
             i += 1;
+        } else {
+            out.push(('+', got[j].clone()));
+            j += 1;
         }
     }
     out

@@ -8,6 +8,7 @@
 //! with, or as many lines as expected), then matches expected and received lines in order
 //! (a longest common subsequence), so one extra or missing line is one `+` or `-` line.
 
+use super::record::redact::Command;
 use super::run::{connect, pattern, substitute, Conn, Failure, Target};
 use super::{diff, Step, StepKind, Transcript};
 use base64::Engine;
@@ -31,6 +32,8 @@ pub struct Difference {
     /// Transcript line of the first expected line of the block.
     pub line: usize,
     pub conn: usize,
+    /// 1-based number of the first line received in the block, on its connection.
+    pub received_line: usize,
     /// `(' ' | '-' | '+', text)`, in order.
     pub lines: Vec<(char, String)>,
 }
@@ -54,8 +57,8 @@ impl Report {
             let old = d.lines.iter().filter(|(c, _)| *c != '+').count();
             let new = d.lines.iter().filter(|(c, _)| *c != '-').count();
             out.push_str(&format!(
-                "@@ -{},{old} +{new} @@ connection {}\n",
-                d.line, d.conn
+                "@@ -{},{old} +{},{new} @@ connection {}\n",
+                d.line, d.received_line, d.conn
             ));
             for (c, text) in &d.lines {
                 out.push_str(&format!("{c}{text}\n"));
@@ -76,6 +79,8 @@ pub async fn replay(t: &Transcript, target: &Target, opts: &Options) -> Result<R
         vars: secrets(t, &opts.password),
         recorded: t.values.iter().cloned().collect(),
         last_tag: HashMap::new(),
+        received: HashMap::new(),
+        commands: HashMap::new(),
         report: Report::default(),
     };
     let fail = |line, message| Failure {
@@ -149,6 +154,10 @@ struct Replayer {
     recorded: HashMap<String, String>,
     /// Per connection, the tag of the last command sent.
     last_tag: HashMap<usize, String>,
+    /// Per connection, the client command being sent (literals).
+    commands: HashMap<usize, Command>,
+    /// Per connection, how many lines were received before the current block.
+    received: HashMap<usize, usize>,
     report: Report,
 }
 
@@ -164,9 +173,11 @@ impl Replayer {
     }
 
     fn differ(&mut self, step: &Step, lines: Vec<(char, String)>) {
+        let received_line = self.received.get(&step.conn).copied().unwrap_or(0) + 1;
         self.report.differences.push(Difference {
             line: step.line,
             conn: step.conn,
+            received_line,
             lines,
         });
     }
@@ -218,9 +229,13 @@ impl Replayer {
         let mut vars = self.recorded.clone();
         vars.extend(self.vars.clone());
         let line = substitute(text, &vars)?;
-        if let Some(tag) = line.split(' ').next() {
+        // A literal's lines are not commands: only a command's first line has a tag.
+        let command = self.commands.entry(step.conn).or_default();
+        if command.is_idle() {
+            let tag = line.split(' ').next().unwrap_or_default();
             self.last_tag.insert(step.conn, tag.to_string());
         }
+        let _ = command.push(0, line.clone());
         let conn = self.conn(step.conn).await?;
         if conn.eof {
             return Ok(());
@@ -261,6 +276,7 @@ impl Replayer {
             lines.extend(forbidden);
             self.differ(first, lines);
         }
+        *self.received.entry(first.conn).or_default() += got.len();
         Ok(())
     }
 
@@ -278,9 +294,11 @@ impl Replayer {
                 extra.push(('+', line));
             }
             if !extra.is_empty() {
+                let received_line = self.received.get(&n).copied().unwrap_or(0) + 1;
                 self.report.differences.push(Difference {
                     line: 0,
                     conn: n,
+                    received_line,
                     lines: extra,
                 });
             }

@@ -15,7 +15,7 @@
 //!   `replay --serve` sends).
 //! - `incomplete: why` when the session was cut short (a proxy's upstream vanished).
 
-mod redact;
+pub(super) mod redact;
 mod vars;
 
 use std::time::Instant;

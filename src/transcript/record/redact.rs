@@ -19,6 +19,11 @@ pub struct Done {
 }
 
 impl Command {
+    /// No command is in progress: the next line starts one.
+    pub fn is_idle(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     /// Adds a line (without CRLF); the whole command once its last line is in.
     pub fn push(&mut self, index: usize, line: String) -> Option<Done> {
         let bytes = line.as_bytes().to_vec();
