@@ -45,10 +45,11 @@ pub fn literals(t: &Transcript) -> Result<(), ParseError> {
                     open.insert(step.conn, o);
                 }
             }
-            StepKind::Expect(text) | StepKind::ExpectRegex(text) if !is_continuation(text) => {
-                if open.get(&step.conn).is_some_and(|o| o.untouched) {
-                    open.remove(&step.conn);
-                }
+            StepKind::Expect(text) | StepKind::ExpectRegex(text)
+                if !is_continuation(text)
+                    && open.get(&step.conn).is_some_and(|o| o.untouched) =>
+            {
+                open.remove(&step.conn);
             }
             _ => {}
         }
