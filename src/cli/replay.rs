@@ -61,7 +61,14 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     }
     let mut failed = false;
     for file in &args.files {
-        let t = read(file)?;
+        let t = match read(file) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("error: {e:#}");
+                failed = true;
+                continue;
+            }
+        };
         if let Some(why) = &t.incomplete {
             println!("note: {} is marked incomplete: {why}", file.display());
         }

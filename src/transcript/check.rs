@@ -46,8 +46,7 @@ pub fn literals(t: &Transcript) -> Result<(), ParseError> {
                 }
             }
             StepKind::Expect(text) | StepKind::ExpectRegex(text)
-                if !is_continuation(text)
-                    && open.get(&step.conn).is_some_and(|o| o.untouched) =>
+                if !is_continuation(text) && open.get(&step.conn).is_some_and(|o| o.untouched) =>
             {
                 open.remove(&step.conn);
             }
