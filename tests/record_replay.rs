@@ -282,3 +282,60 @@ async fn serve_plays_the_server_side_and_reports_wrong_client_lines() {
         "line 7 (connection 1): expected the client to send\n  a2 SELECT INBOX\nbut it sent\n  a2 EXAMINE INBOX"
     );
 }
+
+#[tokio::test]
+async fn authenticate_plain_is_recorded_as_a_placeholder_and_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start_recording("rfc3501", &[], dir.path())
+        .await
+        .unwrap();
+    server.add_user("alice", PASSWORD).await.unwrap();
+    let mut c = Client::tls(server.tls_addr, server.client_tls.clone()).await;
+    c.line().await;
+    // "\0alice\0Sup3r-secret", first on its own line, then as an initial response.
+    let b64 = "AGFsaWNlAFN1cDNyLXNlY3JldA==";
+    c.send("b1 AUTHENTICATE PLAIN").await;
+    c.line().await;
+    c.send(b64).await;
+    c.until_tagged("b1").await;
+    c.send("b2 LOGOUT").await;
+    c.until_tagged("b2").await;
+    drop(c);
+    server.stop().await;
+    let (name, text) = only_file(dir.path());
+    assert!(!text.contains(b64) && !text.contains(PASSWORD), "{text}");
+    assert!(
+        text.contains("user: alice\n") && text.contains("\nC: ${plain}\n"),
+        "{text}"
+    );
+    let t = Transcript::parse(&name, &text).unwrap();
+    let report = replay_against("rfc3501", &t).await;
+    assert!(
+        report.differences.is_empty(),
+        "{}",
+        report.unified(&name, "rfc3501")
+    );
+}
+
+#[tokio::test]
+async fn starttls_through_the_proxy_is_marked_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start("rfc3501").await.unwrap();
+    let (addr, stop, task) = start_proxy(server.addr.to_string(), None, dir.path()).await;
+    let mut c = Client::plain(addr).await;
+    c.line().await;
+    c.send("t1 STARTTLS").await;
+    assert_eq!(
+        c.until_tagged("t1").await,
+        ["t1 OK Begin TLS negotiation now."]
+    );
+    assert_eq!(c.line().await, None);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    server.stop().await;
+    let (_, text) = only_file(dir.path());
+    assert!(
+        text.contains("incomplete: STARTTLS cannot be recorded through the proxy"),
+        "{text}"
+    );
+}

@@ -68,3 +68,63 @@ fn header(at: &chrono::DateTime<chrono::Utc>) -> String {
         at.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(at: &str) -> Line {
+        Line {
+            at: chrono::DateTime::parse_from_rfc3339(at).unwrap().to_utc(),
+            session_id: 1,
+            seq: 0,
+            server: None,
+            client: None,
+            user: String::new(),
+            duration_ms: 0,
+            rqsize: 0,
+            rpsize: 0,
+            command: "noop".into(),
+            parameters: String::new(),
+            context: "R=ok".into(),
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn files_roll_by_day_or_hour() {
+        let daily = tempfile::tempdir().unwrap();
+        let hourly = tempfile::tempdir().unwrap();
+        for at in [
+            "2026-11-25T23:59:59Z",
+            "2026-11-26T00:00:01Z",
+            "2026-11-26T01:00:00Z",
+        ] {
+            append(daily.path(), RollOver::Daily, 0, &line(at)).unwrap();
+            append(hourly.path(), RollOver::Hourly, 0, &line(at)).unwrap();
+        }
+        assert_eq!(
+            names(daily.path()),
+            ["IMAP420261125-1.LOG", "IMAP420261126-1.LOG"]
+        );
+        assert_eq!(
+            names(hourly.path()),
+            [
+                "IMAP42026112523-1.LOG",
+                "IMAP42026112600-1.LOG",
+                "IMAP42026112601-1.LOG"
+            ]
+        );
+        let text = std::fs::read_to_string(daily.path().join("IMAP420261126-1.LOG")).unwrap();
+        assert_eq!(text.matches("#Fields: ").count(), 1);
+        assert_eq!(text.matches(",noop,,R=ok\r\n").count(), 2);
+    }
+}

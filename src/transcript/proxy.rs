@@ -139,6 +139,12 @@ async fn relay(
                     if client.write_all(&from_upstream[..n]).await.is_err() {
                         return None;
                     }
+                    // The proxy cannot see into TLS it does not terminate.
+                    if rec.starttls_accepted() {
+                        return Some("STARTTLS cannot be recorded through the proxy; relay to \
+                                     the upstream's implicit-TLS port with --tls"
+                            .to_string());
+                    }
                 }
             },
             _ = shutdown.changed() => {

@@ -36,6 +36,7 @@ pub struct Recorder {
     /// Tags of commands sent whose tagged response has not arrived.
     outstanding: Vec<(String, String)>,
     vars: vars::Vars,
+    starttls_accepted: bool,
 }
 
 impl Recorder {
@@ -55,6 +56,7 @@ impl Recorder {
             sasl: None,
             outstanding: Vec::new(),
             vars: vars::Vars::default(),
+            starttls_accepted: false,
         }
     }
 
@@ -82,6 +84,11 @@ impl Recorder {
     /// The server closed the connection.
     pub fn closed(&mut self) {
         self.body.push("closed:".to_string());
+    }
+
+    /// The server accepted STARTTLS: what follows is a TLS handshake.
+    pub fn starttls_accepted(&self) -> bool {
+        self.starttls_accepted
     }
 
     /// The command in progress, if a client command has no tagged response yet.
@@ -133,7 +140,10 @@ impl Recorder {
     fn server_line(&mut self, line: &str) {
         self.last_was_client = false;
         let tag = line.split(' ').next().unwrap_or_default();
-        if self.outstanding.iter().any(|(t, _)| t == tag) {
+        if let Some((_, command)) = self.outstanding.iter().find(|(t, _)| t == tag) {
+            let word = command.split(' ').nth(1).unwrap_or_default();
+            let ok = line.split(' ').nth(1) == Some("OK");
+            self.starttls_accepted |= ok && word.eq_ignore_ascii_case("STARTTLS");
             self.outstanding.retain(|(t, _)| t != tag);
             if self.sasl.as_ref().is_some_and(|s| s.tag == tag) {
                 self.sasl = None;
