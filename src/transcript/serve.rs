@@ -3,6 +3,9 @@
 //! line is checked against the recorded one (secrets and captured values match anything
 //! of their shape); mismatches are collected and reported, and the session goes on.
 //!
+//! Clients choose their own tags: a client line whose tag differs from the recorded one is
+//! compared without it, and the recorded responses go back with the client's tag.
+//!
 //! Connections are taken in order: the first client to connect is connection 1, the next
 //! connection 2 (`C2:`), and so on. `S~` lines cannot be served (there is no line to send).
 
@@ -56,6 +59,7 @@ pub async fn serve(
         implicit: t.implicit_tls,
         conns: HashMap::new(),
         vars: t.values.iter().cloned().collect(),
+        tags: HashMap::new(),
         mismatches: Vec::new(),
     };
     for step in &t.steps {
@@ -75,6 +79,7 @@ struct ServedConn {
     stream: Stream,
     buf: Vec<u8>,
     closed: bool,
+    reported_closed: bool,
 }
 
 struct Server<'a> {
@@ -83,6 +88,8 @@ struct Server<'a> {
     implicit: bool,
     conns: HashMap<usize, ServedConn>,
     vars: HashMap<String, String>,
+    /// Recorded tag -> the tag the client used instead.
+    tags: HashMap<String, String>,
     mismatches: Vec<Mismatch>,
 }
 
@@ -102,6 +109,7 @@ impl Server<'_> {
                 stream,
                 buf: Vec::new(),
                 closed: false,
+                reported_closed: false,
             };
             self.conns.insert(n, conn);
         }
@@ -127,7 +135,7 @@ impl Server<'_> {
     async fn step(&mut self, step: &Step) -> Result<(), String> {
         match &step.kind {
             StepKind::Expect(text) => {
-                let line = fill(text, &self.vars);
+                let line = retag(&fill(text, &self.vars), &self.tags);
                 let conn = self.conn(step.conn).await?;
                 if !conn.closed {
                     let bytes = [line.as_bytes(), b"\r\n"].concat();
@@ -162,12 +170,18 @@ impl Server<'_> {
     async fn receive(&mut self, step: &Step, text: &str) -> Result<(), String> {
         let deadline = Instant::now() + self.opts.wait;
         let conn = self.conn(step.conn).await?;
+        if conn.closed && conn.reported_closed {
+            return Ok(());
+        }
         let got = if conn.closed {
             None
         } else {
             read_line(conn, deadline).await
         };
+        // A closed connection is reported once, at the first line it did not send.
+        conn.reported_closed = got.is_none();
         let vars = self.vars.clone();
+        let text = &self.adopt_tag(text, got.as_deref());
         let (re, names) = pattern(text, &vars)?;
         match got.as_deref().and_then(|g| re.captures(g)) {
             Some(caps) => {
@@ -184,6 +198,37 @@ impl Server<'_> {
             }),
         }
         Ok(())
+    }
+}
+
+impl Server<'_> {
+    /// The recorded line with the client's tag when only the tag differs from it; the
+    /// recorded tag then maps to the client's in the responses.
+    fn adopt_tag(&mut self, text: &str, got: Option<&str>) -> String {
+        let (Some((tag, rest)), Some((their, _))) =
+            (text.split_once(' '), got.and_then(|g| g.split_once(' ')))
+        else {
+            return text.to_string();
+        };
+        if tag == their || tag == "*" || tag == "+" || !is_command_line(rest) {
+            return text.to_string();
+        }
+        self.tags.insert(tag.to_string(), their.to_string());
+        format!("{their} {rest}")
+    }
+}
+
+/// Does the text after a tag start with a command word (letters)?
+fn is_command_line(rest: &str) -> bool {
+    let word = rest.split(' ').next().unwrap_or_default();
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// A server line whose tag the client chose differently, with the client's tag.
+fn retag(line: &str, tags: &HashMap<String, String>) -> String {
+    match line.split_once(' ') {
+        Some((tag, rest)) if tags.contains_key(tag) => format!("{} {rest}", tags[tag]),
+        _ => line.to_string(),
     }
 }
 
