@@ -250,7 +250,8 @@ async fn serve_plays_the_server_side_and_reports_wrong_client_lines() {
     let client = tokio::spawn(async move {
         let mut c = Client::plain(addr).await;
         let mut seen = vec![c.line().await.unwrap()];
-        c.send("a1 LOGIN alice whatever").await;
+        // Clients choose their own tags: responses come back with them.
+        c.send("x1 LOGIN alice whatever").await;
         seen.push(c.line().await.unwrap());
         c.send("a2 EXAMINE INBOX").await;
         seen.extend(c.until_tagged("a2").await);
@@ -269,7 +270,7 @@ async fn serve_plays_the_server_side_and_reports_wrong_client_lines() {
         seen,
         [
             "* OK ready",
-            "a1 OK LOGIN completed.",
+            "x1 OK LOGIN completed.",
             "* OK [UIDVALIDITY 42] UIDs valid",
             "a2 OK SELECT completed.",
             "* BYE bye",
