@@ -9,6 +9,9 @@
 //! - `profile`: model, loading with `extends`, compiled policies, registry.
 //! - `storage`: sqlx on SQLite / PostgreSQL, the change feed.
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
+//! - `protolog`: the per-command CSV protocol log (`[logging]`).
+//! - `transcript`: C:/S: transcripts: parse, run and replay (diffs), record (server tap and
+//!   proxy), serve a recorded server side.
 //! - `cli`: the `imap-mimic` subcommands.
 
 pub mod accounts;

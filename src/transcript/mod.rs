@@ -27,6 +27,7 @@
 //! truncated. Both are parse errors naming the file and line.
 
 mod check;
+mod conn;
 mod diff;
 pub mod proxy;
 pub mod record;
