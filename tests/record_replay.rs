@@ -150,6 +150,7 @@ async fn recorded_session_replays_against_its_profile_and_differs_from_another()
 async fn start_proxy(
     upstream: String,
     tls: Option<Arc<rustls::ClientConfig>>,
+    starttls: Option<tokio_rustls::TlsAcceptor>,
     out: &Path,
 ) -> (
     std::net::SocketAddr,
@@ -159,9 +160,12 @@ async fn start_proxy(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let implicit_tls = tls.is_some() && starttls.is_none();
     let config = Arc::new(ProxyConfig {
         upstream,
         tls: tls.map(|c| (c, name)),
+        implicit_tls,
+        starttls,
         out: out.to_path_buf(),
         profile: "rfc3501".to_string(),
     });
@@ -177,7 +181,7 @@ async fn proxied_session_replays_against_the_server() {
     server.add_user("alice", PASSWORD).await.unwrap();
     let upstream = server.tls_addr.to_string();
     let (addr, stop, task) =
-        start_proxy(upstream, Some(server.client_tls.clone()), dir.path()).await;
+        start_proxy(upstream, Some(server.client_tls.clone()), None, dir.path()).await;
     let mut c = Client::plain(addr).await;
     session(&mut c).await;
     assert_eq!(
@@ -218,7 +222,7 @@ async fn upstream_vanishing_mid_command_marks_the_transcript_incomplete() {
         s.write_all(b"* 1 FETCH (FLAGS ()").await.unwrap();
         // Gone, half a response in.
     });
-    let (addr, stop, task) = start_proxy(upstream.clone(), None, dir.path()).await;
+    let (addr, stop, task) = start_proxy(upstream.clone(), None, None, dir.path()).await;
     let mut c = Client::plain(addr).await;
     assert_eq!(c.line().await.as_deref(), Some("* OK ready"));
     c.send("a1 FETCH 1 FLAGS").await;
@@ -322,7 +326,7 @@ async fn authenticate_plain_is_recorded_as_a_placeholder_and_replays() {
 async fn starttls_through_the_proxy_is_marked_not_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start("rfc3501").await.unwrap();
-    let (addr, stop, task) = start_proxy(server.addr.to_string(), None, dir.path()).await;
+    let (addr, stop, task) = start_proxy(server.addr.to_string(), None, None, dir.path()).await;
     let mut c = Client::plain(addr).await;
     c.line().await;
     c.send("t1 STARTTLS").await;
@@ -336,7 +340,94 @@ async fn starttls_through_the_proxy_is_marked_not_recorded() {
     server.stop().await;
     let (_, text) = only_file(dir.path());
     assert!(
-        text.contains("incomplete: STARTTLS cannot be recorded through the proxy"),
+        text.contains("incomplete: STARTTLS cannot be recorded: the proxy has no certificate"),
         "{text}"
+    );
+}
+
+/// A line-at-a-time client over any stream.
+async fn read_until_tagged<S: tokio::io::AsyncBufRead + Unpin>(
+    s: &mut S,
+    tag: &str,
+) -> Vec<String> {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read_line(&mut line))
+            .await
+            .expect("a line in time")
+            .expect("read");
+        assert!(n > 0, "closed before {tag}: {lines:?}");
+        let line = line.trim_end().to_string();
+        let done = line.starts_with(&format!("{tag} "));
+        lines.push(line);
+        if done {
+            return lines;
+        }
+    }
+}
+
+#[tokio::test]
+async fn starttls_through_the_proxy_is_recorded_and_replays() {
+    use imap_mimic::server::tls::{ensure_generated, CertPaths, CertStore};
+    use tokio::io::{AsyncWriteExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let paths = CertPaths::generated_in(certs.path());
+    ensure_generated(&paths).unwrap();
+    let acceptor = CertStore::open(paths.clone()).unwrap().acceptor();
+    let trust_proxy = imap_mimic::testkit::client_config(&paths.cert).unwrap();
+    let server = TestServer::start("rfc3501").await.unwrap();
+    server.add_user("alice", PASSWORD).await.unwrap();
+    let upstream = server.addr.to_string();
+    let (addr, stop, task) = start_proxy(
+        upstream,
+        Some(server.client_tls.clone()),
+        Some(acceptor),
+        dir.path(),
+    )
+    .await;
+
+    let mut plain = BufReader::new(tokio::net::TcpStream::connect(addr).await.unwrap());
+    read_until_tagged(&mut plain, "*").await;
+    plain.get_mut().write_all(b"t1 STARTTLS\r\n").await.unwrap();
+    read_until_tagged(&mut plain, "t1").await;
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    let tls = tokio_rustls::TlsConnector::from(trust_proxy)
+        .connect(name, plain.into_inner())
+        .await
+        .expect("TLS with the proxy's certificate");
+    let mut tls = BufReader::new(tls);
+    tls.get_mut()
+        .write_all(format!("a1 LOGIN alice {PASSWORD}\r\n").as_bytes())
+        .await
+        .unwrap();
+    tls.get_mut().flush().await.unwrap();
+    let login = read_until_tagged(&mut tls, "a1").await;
+    assert!(login[0].starts_with("a1 OK "), "{login:?}");
+    tls.get_mut().write_all(b"a2 LOGOUT\r\n").await.unwrap();
+    tls.get_mut().flush().await.unwrap();
+    read_until_tagged(&mut tls, "a2").await;
+    drop(tls);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    server.stop().await;
+
+    let (name, text) = only_file(dir.path());
+    assert!(
+        !text.contains(PASSWORD) && !text.contains("incomplete:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("S: t1 OK Begin TLS negotiation now.\ntls:\n"),
+        "{text}"
+    );
+    let t = Transcript::parse(&name, &text).unwrap();
+    let report = replay_against("rfc3501", &t).await;
+    assert!(
+        report.differences.is_empty(),
+        "{}",
+        report.unified(&name, "rfc3501")
     );
 }

@@ -17,12 +17,16 @@ pub struct RecordArgs {
     /// Speak TLS to the upstream from the first byte (port 993 style).
     #[arg(long)]
     pub tls: bool,
-    /// With --tls: trust this PEM certificate (else give --insecure).
+    /// Trust this PEM certificate for the upstream's TLS (--tls or STARTTLS).
     #[arg(long)]
     pub ca: Option<PathBuf>,
-    /// With --tls: accept any upstream certificate.
+    /// Accept any upstream certificate (--tls or STARTTLS).
     #[arg(long)]
     pub insecure: bool,
+    /// Where the proxy's own certificate for clients' STARTTLS is (generated there on first
+    /// use, like `serve`'s).
+    #[arg(long, default_value = "imap-mimic-data")]
+    pub cert_dir: PathBuf,
     /// Where clients connect (plaintext).
     #[arg(long, default_value = "127.0.0.1:1143")]
     pub listen: SocketAddr,
@@ -35,21 +39,14 @@ pub struct RecordArgs {
 }
 
 pub async fn run(args: RecordArgs) -> anyhow::Result<ExitCode> {
-    let tls = match (
-        args.tls,
-        client_tls::config(args.ca.as_deref(), args.insecure)?,
-    ) {
-        (false, _) => None,
-        (true, None) => anyhow::bail!("--tls needs --ca FILE or --insecure"),
-        (true, Some(config)) => {
-            let host = args
-                .upstream
-                .rsplit_once(':')
-                .map_or(&*args.upstream, |(h, _)| h);
-            let name = rustls_pki_types::ServerName::try_from(host.to_string())
-                .with_context(|| format!("{host:?} is not a TLS server name"))?;
-            Some((config, name))
-        }
+    let tls = match client_tls::config(args.ca.as_deref(), args.insecure)? {
+        None if args.tls => anyhow::bail!("--tls needs --ca FILE or --insecure"),
+        None => None,
+        Some(config) => Some((config, server_name(&args.upstream)?)),
+    };
+    let starttls = match &tls {
+        Some(_) => Some(client_certificate(&args.cert_dir)?),
+        None => None,
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -59,6 +56,8 @@ pub async fn run(args: RecordArgs) -> anyhow::Result<ExitCode> {
     let config = Arc::new(ProxyConfig {
         upstream: args.upstream.clone(),
         tls,
+        implicit_tls: args.tls,
+        starttls,
         out: args.out.clone(),
         profile: args.profile.clone(),
     });
@@ -74,4 +73,26 @@ pub async fn run(args: RecordArgs) -> anyhow::Result<ExitCode> {
     let _ = stop.send(true);
     let _ = proxy.await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The name to verify the upstream's certificate against: HOST of HOST:PORT.
+fn server_name(upstream: &str) -> anyhow::Result<rustls_pki_types::ServerName<'static>> {
+    let host = upstream.rsplit_once(':').map_or(upstream, |(h, _)| h);
+    rustls_pki_types::ServerName::try_from(host.to_string())
+        .with_context(|| format!("{host:?} is not a TLS server name"))
+}
+
+/// The certificate clients see after STARTTLS (generated on first use).
+fn client_certificate(dir: &std::path::Path) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
+    use crate::server::tls::{ensure_generated, CertPaths, CertStore};
+    let paths = CertPaths::generated_in(dir);
+    std::fs::create_dir_all(dir)?;
+    ensure_generated(&paths)?;
+    let store = CertStore::open(paths.clone())?;
+    println!(
+        "STARTTLS certificate for clients: {} (SHA-256 {})",
+        paths.cert.display(),
+        store.fingerprint()
+    );
+    Ok(store.acceptor())
 }

@@ -2,6 +2,10 @@
 //! server (any server: a real Exchange, or imap-mimic itself) and writes the session as a
 //! transcript, exactly like `serve --record` does.
 //!
+//! STARTTLS is recorded by terminating TLS on both sides: once the upstream accepts it, the
+//! proxy runs the handshake with the upstream (as a client) and with the client (with its
+//! own certificate), and the transcript gets a `tls:` line.
+//!
 //! A session that ends abnormally is written with an `incomplete:` header saying why: the
 //! upstream closed or reset the connection while a command was waiting for its response,
 //! could not be reached, or the proxy was shut down mid-session. Files appear atomically
@@ -19,11 +23,17 @@ use tokio::task::JoinSet;
 pub struct ProxyConfig {
     /// `HOST:PORT` of the upstream server.
     pub upstream: String,
-    /// TLS from the first byte to the upstream (port 993 style), with the name to verify.
+    /// How to verify the upstream's TLS, and the name to ask for: used from the first byte
+    /// when `implicit_tls`, else after the upstream accepts STARTTLS.
     pub tls: Option<(
         Arc<rustls::ClientConfig>,
         rustls_pki_types::ServerName<'static>,
     )>,
+    /// TLS from the first byte to the upstream (port 993 style).
+    pub implicit_tls: bool,
+    /// The proxy's certificate for a client's STARTTLS; without it (or without `tls`) a
+    /// session that starts TLS is written as incomplete.
+    pub starttls: Option<tokio_rustls::TlsAcceptor>,
     /// Directory of the transcripts.
     pub out: PathBuf,
     /// What the `profile:` header says (the profile to replay against by default).
@@ -58,22 +68,71 @@ pub async fn run(listener: TcpListener, config: Arc<ProxyConfig>, shutdown: watc
     while sessions.join_next().await.is_some() {}
 }
 
-async fn connect_upstream(config: &ProxyConfig) -> std::io::Result<Box<dyn Io>> {
-    let tcp = TcpStream::connect(&config.upstream).await?;
-    match &config.tls {
-        None => Ok(Box::new(tcp)),
-        Some((client, name)) => {
-            let tls = tokio_rustls::TlsConnector::from(client.clone())
-                .connect(name.clone(), tcp)
-                .await?;
-            Ok(Box::new(tls))
+/// One side of the relay: plaintext until a STARTTLS upgrade.
+enum Side {
+    Plain(TcpStream),
+    Tls(Box<dyn Io>),
+    Gone,
+}
+
+impl Side {
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Side::Plain(s) => s.read(buf).await,
+            Side::Tls(s) => s.read(buf).await,
+            Side::Gone => Ok(0),
+        }
+    }
+
+    async fn write_flush(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Side::Plain(s) => s.write_all(bytes).await,
+            Side::Tls(s) => {
+                s.write_all(bytes).await?;
+                s.flush().await
+            }
+            Side::Gone => Err(std::io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    async fn shutdown(&mut self) {
+        let _ = match self {
+            Side::Plain(s) => s.shutdown().await,
+            Side::Tls(s) => s.shutdown().await,
+            Side::Gone => Ok(()),
+        };
+    }
+
+    fn take_plain(&mut self) -> std::io::Result<TcpStream> {
+        match std::mem::replace(self, Side::Gone) {
+            Side::Plain(tcp) => Ok(tcp),
+            _ => Err(std::io::Error::other("TLS is already on")),
         }
     }
 }
 
+async fn tls_to_upstream(config: &ProxyConfig, tcp: TcpStream) -> std::io::Result<Side> {
+    let (client, name) = config
+        .tls
+        .as_ref()
+        .ok_or_else(|| std::io::Error::other("no TLS settings for the upstream"))?;
+    let tls = tokio_rustls::TlsConnector::from(client.clone())
+        .connect(name.clone(), tcp)
+        .await?;
+    Ok(Side::Tls(Box::new(tls)))
+}
+
+async fn connect_upstream(config: &ProxyConfig) -> std::io::Result<Side> {
+    let tcp = TcpStream::connect(&config.upstream).await?;
+    if config.implicit_tls {
+        return tls_to_upstream(config, tcp).await;
+    }
+    Ok(Side::Plain(tcp))
+}
+
 /// Relays one client; returns the transcript's path.
 pub async fn session(
-    mut client: TcpStream,
+    client: TcpStream,
     peer: std::net::SocketAddr,
     config: &ProxyConfig,
     mut shutdown: watch::Receiver<bool>,
@@ -84,30 +143,33 @@ pub async fn session(
             env!("CARGO_PKG_VERSION"),
             chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
             config.upstream,
-            if config.tls.is_some() { " (TLS)" } else { "" }
+            if config.implicit_tls { " (TLS)" } else { "" }
         ),
         "Replay: imap-mimic replay THIS_FILE --profile NAME".to_string(),
     ];
-    let mut rec = Recorder::new(&config.profile, config.tls.is_some(), comments);
+    let mut rec = Recorder::new(&config.profile, config.implicit_tls, comments);
     let id = rand::random::<i64>() & i64::MAX;
+    let mut client = Side::Plain(client);
     let incomplete = match connect_upstream(config).await {
         Err(e) => Some(format!(
             "cannot reach the upstream {}: {e}",
             config.upstream
         )),
         Ok(mut upstream) => {
-            relay(&mut client, &mut upstream, &mut rec, config, &mut shutdown).await
+            let why = relay(&mut client, &mut upstream, &mut rec, config, &mut shutdown).await;
+            upstream.shutdown().await;
+            why
         }
     };
-    let _ = client.shutdown().await;
+    client.shutdown().await;
     let text = rec.finish(incomplete.as_deref());
     write_file(&config.out, &stem(id), &text)
 }
 
 /// Copies bytes both ways until one side ends; why the recording is incomplete, if it is.
 async fn relay(
-    client: &mut TcpStream,
-    upstream: &mut Box<dyn Io>,
+    client: &mut Side,
+    upstream: &mut Side,
     rec: &mut Recorder,
     config: &ProxyConfig,
     shutdown: &mut watch::Receiver<bool>,
@@ -120,7 +182,7 @@ async fn relay(
                 Ok(0) | Err(_) => return None,
                 Ok(n) => {
                     rec.client(&from_client[..n]);
-                    if let Err(e) = write_flush(upstream, &from_client[..n]).await {
+                    if let Err(e) = upstream.write_flush(&from_client[..n]).await {
                         return Some(upstream_gone(rec, config, &e.to_string()));
                     }
                 }
@@ -136,14 +198,14 @@ async fn relay(
                 Err(e) => return Some(upstream_gone(rec, config, &e.to_string())),
                 Ok(n) => {
                     rec.server(&from_upstream[..n]);
-                    if client.write_all(&from_upstream[..n]).await.is_err() {
+                    if client.write_flush(&from_upstream[..n]).await.is_err() {
                         return None;
                     }
-                    // The proxy cannot see into TLS it does not terminate.
-                    if rec.starttls_accepted() {
-                        return Some("STARTTLS cannot be recorded through the proxy; relay to \
-                                     the upstream's implicit-TLS port with --tls"
-                            .to_string());
+                    if rec.take_starttls() {
+                        if let Err(why) = starttls(client, upstream, config).await {
+                            return Some(why);
+                        }
+                        rec.tls();
                     }
                 }
             },
@@ -154,6 +216,32 @@ async fn relay(
     }
 }
 
+/// Both handshakes after the upstream accepted STARTTLS (its OK is already relayed).
+async fn starttls(
+    client: &mut Side,
+    upstream: &mut Side,
+    config: &ProxyConfig,
+) -> Result<(), String> {
+    let (Some(acceptor), Some(_)) = (&config.starttls, &config.tls) else {
+        return Err(
+            "STARTTLS cannot be recorded: the proxy has no certificate or no TLS \
+                    settings for the upstream (give --ca or --insecure)"
+                .to_string(),
+        );
+    };
+    let up = upstream.take_plain().map_err(|e| e.to_string())?;
+    *upstream = tls_to_upstream(config, up)
+        .await
+        .map_err(|e| format!("TLS handshake with the upstream after STARTTLS: {e}"))?;
+    let tcp = client.take_plain().map_err(|e| e.to_string())?;
+    let tls = acceptor
+        .accept(tcp)
+        .await
+        .map_err(|e| format!("TLS handshake with the client after STARTTLS: {e}"))?;
+    *client = Side::Tls(Box::new(tls));
+    Ok(())
+}
+
 fn upstream_gone(rec: &Recorder, config: &ProxyConfig, what: &str) -> String {
     match rec.outstanding() {
         Some(cmd) => format!(
@@ -162,9 +250,4 @@ fn upstream_gone(rec: &Recorder, config: &ProxyConfig, what: &str) -> String {
         ),
         None => format!("the upstream {} {what}", config.upstream),
     }
-}
-
-async fn write_flush(io: &mut Box<dyn Io>, bytes: &[u8]) -> std::io::Result<()> {
-    io.write_all(bytes).await?;
-    io.flush().await
 }

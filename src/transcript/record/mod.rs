@@ -86,9 +86,10 @@ impl Recorder {
         self.body.push("closed:".to_string());
     }
 
-    /// The server accepted STARTTLS: what follows is a TLS handshake.
-    pub fn starttls_accepted(&self) -> bool {
-        self.starttls_accepted
+    /// The server just accepted STARTTLS: what follows is a TLS handshake. Reading it
+    /// clears it.
+    pub fn take_starttls(&mut self) -> bool {
+        std::mem::take(&mut self.starttls_accepted)
     }
 
     /// The command in progress, if a client command has no tagged response yet.
