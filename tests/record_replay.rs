@@ -17,9 +17,13 @@ use std::time::Duration;
 
 const PASSWORD: &str = "Sup3r-secret";
 
-/// A session with a literal password, an APPEND and UID commands.
+/// A session with refused logins, a literal password, an APPEND and UID commands.
 async fn session(c: &mut Client) {
     c.line().await;
+    c.send("a0 LOGIN alice not-the-password").await;
+    c.until_tagged("a0").await;
+    c.send("z0 LOGIN nobody whatever").await;
+    c.until_tagged("z0").await;
     c.send("a1 LOGIN alice {12}").await;
     c.line().await;
     c.send(PASSWORD).await;
@@ -78,6 +82,8 @@ async fn recorded_session_replays_against_its_profile_and_differs_from_another()
         "profile: rfc3501\n",
         "user: alice\n",
         "connect: implicit\n",
+        "C: a0 LOGIN alice ${wrong_password}\n",
+        "C: z0 LOGIN nobody ${wrong_password}\n",
         "C: a1 LOGIN alice {${password_size}}\n",
         "C: ${password_raw}\n",
         "S: * OK [UIDVALIDITY ${uidvalidity}] UIDs valid\n",
@@ -91,6 +97,10 @@ async fn recorded_session_replays_against_its_profile_and_differs_from_another()
         );
     }
     assert!(text.contains("INTERNALDATE \"${date1}\""), "{text}");
+    assert!(
+        !text.contains("user: nobody") && !text.contains("not-the-password"),
+        "{text}"
+    );
     assert!(text.contains("value: uid1 1\n"));
     let t = Transcript::parse(&name, &text).unwrap();
 

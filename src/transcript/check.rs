@@ -116,7 +116,10 @@ fn consume(mut o: Open, text: &str) -> Consumed<'_> {
 /// The size of a literal announced at the end of a client line; `{${password_size}}` is
 /// whatever the next line holds.
 fn announced(line: &str) -> Option<u64> {
-    if line.ends_with("{${password_size}}") || line.ends_with("{${password_size}+}") {
+    let placeholder = |name: &str| {
+        line.ends_with(&format!("{{${{{name}}}}}")) || line.ends_with(&format!("{{${{{name}}}+}}"))
+    };
+    if placeholder("password_size") || placeholder("wrong_password_size") {
         return Some(u64::MAX);
     }
     let body = line.strip_suffix('}')?;

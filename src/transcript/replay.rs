@@ -120,15 +120,16 @@ fn expect_block(steps: &[Step]) -> &[Step] {
 /// The values of the placeholders recording leaves for secrets.
 fn secrets(t: &Transcript, password: &str) -> HashMap<String, String> {
     let user = t.users.first().map(|(u, _)| u.as_str()).unwrap_or_default();
-    let plain = format!("\0{user}\0{password}");
+    let wrong = format!("{password}-wrong");
     let mut vars = HashMap::new();
-    vars.insert("password".to_string(), astring(password));
-    vars.insert("password_raw".to_string(), password.to_string());
-    vars.insert("password_size".to_string(), password.len().to_string());
-    vars.insert(
-        "plain".to_string(),
-        base64::engine::general_purpose::STANDARD.encode(plain),
-    );
+    for (prefix, password) in [("", password), ("wrong_", wrong.as_str())] {
+        let plain = format!("\0{user}\0{password}");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(plain);
+        vars.insert(format!("{prefix}password"), astring(password));
+        vars.insert(format!("{prefix}password_raw"), password.to_string());
+        vars.insert(format!("{prefix}password_size"), password.len().to_string());
+        vars.insert(format!("{prefix}plain"), b64);
+    }
     vars
 }
 

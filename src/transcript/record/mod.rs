@@ -8,7 +8,9 @@
 //! - Passwords redacted: LOGIN's password becomes `${password}` (or `{${password_size}}` and
 //!   `${password_raw}` when sent as a literal), AUTHENTICATE PLAIN data `${plain}`, any
 //!   other mechanism's data `${redacted}`. The replayer fills them in with its own password.
-//!   `user: NAME` headers (no password) name the users that logged in.
+//!   A login the server refused gets `${wrong_password...}` / `${wrong_plain}` instead, which
+//!   the replayer fills with a password that is not the user's. `user: NAME` headers (no
+//!   password) name the users that logged in.
 //! - Values that change between runs captured, not literal: UIDVALIDITY as
 //!   `${uidvalidity}`, UIDs (APPENDUID, FETCH UID) as `${uidN}` (also in the client's UID
 //!   sets), INTERNALDATE as `${dateN}`; `value:` headers keep what was recorded (what
@@ -37,6 +39,16 @@ pub struct Recorder {
     outstanding: Vec<(String, String)>,
     vars: vars::Vars,
     starttls_accepted: bool,
+    /// The login in progress whose lines hold placeholders for secrets.
+    secret: PendingLogin,
+}
+
+/// Lines of a LOGIN or AUTHENTICATE that hold secrets, until its tagged response.
+#[derive(Default)]
+struct PendingLogin {
+    tag: Option<String>,
+    lines: Vec<usize>,
+    user: Option<String>,
 }
 
 impl Recorder {
@@ -57,6 +69,7 @@ impl Recorder {
             outstanding: Vec::new(),
             vars: vars::Vars::default(),
             starttls_accepted: false,
+            secret: PendingLogin::default(),
         }
     }
 
@@ -105,7 +118,8 @@ impl Recorder {
         }
         if let Some(sasl) = &self.sasl {
             let (text, user) = sasl.response(&line);
-            self.add_user(user);
+            self.secret.lines.push(self.body.len());
+            self.secret.user = self.secret.user.take().or(user);
             self.body.push(format!("C: {text}"));
             return;
         }
@@ -120,13 +134,34 @@ impl Recorder {
     /// A whole client command (its lines are in `body`): redact and note its tag.
     fn command_complete(&mut self, done: redact::Done) {
         let redaction = redact::redact(&done);
+        if !redaction.lines.is_empty() || redaction.sasl.is_some() {
+            self.secret = PendingLogin {
+                tag: done.tag(),
+                lines: redaction.lines.iter().map(|(i, _)| *i).collect(),
+                user: redaction.user,
+            };
+        }
         for (index, text) in redaction.lines {
             self.body[index] = format!("C: {text}");
         }
-        self.add_user(redaction.user);
         self.sasl = redaction.sasl;
         if let Some(tag) = done.tag() {
             self.outstanding.push((tag, done.first_line()));
+        }
+    }
+
+    /// A login answered: its user is one to create, or (refused) its secrets become the
+    /// replayer's wrong password, so the replay is refused too.
+    fn settle_secret(&mut self, ok: bool) {
+        let secret = std::mem::take(&mut self.secret);
+        if ok {
+            self.add_user(secret.user);
+            return;
+        }
+        for i in secret.lines {
+            self.body[i] = self.body[i]
+                .replace("${password", "${wrong_password")
+                .replace("${plain}", "${wrong_plain}");
         }
     }
 
@@ -149,6 +184,9 @@ impl Recorder {
             if self.sasl.as_ref().is_some_and(|s| s.tag == tag) {
                 self.sasl = None;
             }
+            if self.secret.tag.as_deref() == Some(tag) {
+                self.settle_secret(ok);
+            }
         }
         let line = self.vars.server(line);
         self.body.push(format!("S: {line}"));
@@ -156,6 +194,9 @@ impl Recorder {
 
     /// The transcript text; `incomplete` marks a session cut short (and why).
     pub fn finish(mut self, incomplete: Option<&str>) -> String {
+        // A login never answered: its user may still be needed.
+        let pending = self.secret.user.take();
+        self.add_user(pending);
         let mut out = String::new();
         for c in &self.comments {
             out.push_str(&format!("# {c}\n"));
