@@ -98,6 +98,12 @@ fn read(file: &Path) -> anyhow::Result<Transcript> {
 async fn replay_one(args: &ReplayArgs, t: &Transcript) -> anyhow::Result<bool> {
     let wait = Duration::from_millis(args.wait_ms);
     if let Some(plain) = args.target {
+        let needs_password = t.users.iter().any(|(_, pw)| pw.is_empty());
+        anyhow::ensure!(
+            args.password.is_some() || !needs_password,
+            "{}: the transcript's users have no password here: give --password",
+            t.name
+        );
         let password = args.password.clone().unwrap_or_default();
         let target = Target {
             plain,

@@ -232,11 +232,13 @@ fn one_line(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
 }
 
-/// The next CRLF-terminated line, without its CRLF.
+/// The next CRLF-terminated line, without its CRLF. A bare CR or LF inside (possible in a
+/// literal) cannot be written in a transcript line: it becomes a space, which keeps every
+/// literal's size.
 fn take_line(buf: &mut Vec<u8>) -> Option<String> {
     let i = buf.windows(2).position(|w| w == b"\r\n")?;
     let line: Vec<u8> = buf.drain(..i + 2).take(i).collect();
-    Some(String::from_utf8_lossy(&line).into_owned())
+    Some(String::from_utf8_lossy(&line).replace(['\r', '\n'], " "))
 }
 
 /// Writes a finished transcript into `dir` atomically (a `.part` file renamed), so a
@@ -257,4 +259,40 @@ pub fn write_file(
 /// A file name stem for a session: UTC time and a unique id.
 pub fn stem(id: i64) -> String {
     format!("{}-{id:016x}", chrono::Utc::now().format("%Y%m%dT%H%M%S"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_both_sides_in_order() {
+        let mut r = Recorder::new("rfc3501", false, vec!["hello".into()]);
+        r.server(b"* OK ready\r\n");
+        r.client(b"a1 APPEND INBOX {5}\r\n");
+        r.server(b"+ go\r\n");
+        // A bare LF in a literal cannot be a transcript line of its own.
+        r.client(b"ab\ncd\r\n");
+        r.server(b"a1 OK [APPENDUID 9 4] done\r\na2");
+        r.closed();
+        let text = r.finish(None);
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with("# at")).collect();
+        assert_eq!(
+            body,
+            [
+                "# hello",
+                "profile: rfc3501",
+                "value: uidvalidity 9",
+                "value: uid4 4",
+                "S: * OK ready",
+                "C: a1 APPEND INBOX {5}",
+                "S: + go",
+                "C: ab cd",
+                "S: a1 OK [APPENDUID ${uidvalidity} ${uid4}] done",
+                "closed:",
+                "# unterminated bytes: \"a2\"",
+            ]
+        );
+        assert!(crate::transcript::Transcript::parse("t", &text).is_ok());
+    }
 }
