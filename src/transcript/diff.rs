@@ -37,12 +37,21 @@ pub(super) fn lines(
             i += 1;
             j += 1;
         } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push(('-', expected[i].text().to_string()));
+            out.push(('-', known(expected[i].text(), vars)));
             i += 1;
         } else {
             out.push(('+', got[j].clone()));
             j += 1;
         }
+    }
+    out
+}
+
+/// An expected line with the variables captured so far filled in, for display.
+fn known(text: &str, vars: &HashMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (name, value) in vars {
+        out = out.replace(&format!("${{{name}}}"), value);
     }
     out
 }
