@@ -12,6 +12,9 @@
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
 //! - `admin`: the loopback HTTP admin API (the external agent, sessions, metrics).
 //! - `import`: reading mbox, Maildir and .eml sources for `imap-mimic import`.
+//! - `protolog`: the per-command CSV protocol log (`[logging]`).
+//! - `transcript`: C:/S: transcripts: parse, run and replay (diffs), record (server tap and
+//!   proxy), serve a recorded server side.
 //! - `cli`: the `imap-mimic` subcommands.
 
 pub mod accounts;
@@ -23,6 +26,7 @@ pub mod mime;
 pub mod ntlm;
 pub mod password;
 pub mod profile;
+pub mod protolog;
 pub mod secret;
 pub mod server;
 pub mod session;

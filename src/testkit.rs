@@ -7,6 +7,7 @@ use crate::password::Cost;
 use crate::profile::load::{ProfileSet, Source};
 use crate::profile::Registry;
 use crate::secret::Secret;
+use crate::server::tap::TapConfig;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
 use crate::server::{ListenerSpec, Running, Services, TlsMode};
 use crate::storage::Store;
@@ -41,14 +42,28 @@ impl TestServer {
     /// Starts a server for `profile`, with extra profile files given as TOML text (a test's
     /// own profile, e.g. one with one-second timers extending a shipped one).
     pub async fn start_with(profile: &str, extra: &[&str]) -> anyhow::Result<TestServer> {
-        let dir_profiles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles");
-        let mut sources = Source::builtin();
-        sources.extend(Source::read_dir(&dir_profiles).map_err(|e| anyhow::anyhow!("{e}"))?);
-        sources.extend(extra.iter().enumerate().map(|(i, text)| Source {
-            label: format!("test-profile-{i}"),
-            path: None,
-            text: text.to_string(),
-        }));
+        TestServer::start_from(profile, repository_sources(extra)?, None).await
+    }
+
+    /// Like `start_with`, recording every session as a transcript in `record_dir`.
+    pub async fn start_recording(
+        profile: &str,
+        extra: &[&str],
+        record_dir: &std::path::Path,
+    ) -> anyhow::Result<TestServer> {
+        let tap = TapConfig {
+            record_dir: record_dir.to_path_buf(),
+        };
+        TestServer::start_from(profile, repository_sources(extra)?, Some(tap)).await
+    }
+
+    /// Starts a server for `profile` from the given profile sources (what `imap-mimic
+    /// replay --profile` uses: the built-in profiles and the user's directories).
+    pub async fn start_from(
+        profile: &str,
+        sources: Vec<Source>,
+        tap: Option<TapConfig>,
+    ) -> anyhow::Result<TestServer> {
         let set = ProfileSet::load(sources).map_err(|e| anyhow::anyhow!("{e}"))?;
         anyhow::ensure!(set.get(profile).is_some(), "no profile named {profile:?}");
         let dir = std::env::temp_dir().join(format!("imap-mimic-test-{}", rand::random::<u64>()));
@@ -71,7 +86,7 @@ impl TestServer {
             tls: Some(certs.acceptor()),
             ntlm_key: Some(ntlm_key.clone()),
         };
-        let running = Running::start(&specs, services).await?;
+        let running = Running::start_tapped(&specs, services, tap).await?;
         Ok(TestServer {
             addr: running.addrs[0],
             tls_addr: running.addrs[1],
@@ -107,6 +122,19 @@ impl TestServer {
             r.stop(std::time::Duration::from_secs(2)).await;
         }
     }
+}
+
+/// The built-in profiles, the repository's `profiles/` and test profiles given as text.
+fn repository_sources(extra: &[&str]) -> anyhow::Result<Vec<Source>> {
+    let dir_profiles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles");
+    let mut sources = Source::builtin();
+    sources.extend(Source::read_dir(&dir_profiles).map_err(|e| anyhow::anyhow!("{e}"))?);
+    sources.extend(extra.iter().enumerate().map(|(i, text)| Source {
+        label: format!("test-profile-{i}"),
+        path: None,
+        text: text.to_string(),
+    }));
+    Ok(sources)
 }
 
 /// A rustls client that trusts exactly the certificate in `cert`.

@@ -1,11 +1,13 @@
 //! Runs every transcript under `tests/transcripts/` against an in-process server with the
-//! profile its header names, and checks that everything the `rfc3501` profile sent decodes
-//! with imap-codec, an independent strict IMAP parser.
+//! profile its header names, through the engine `imap-mimic replay` uses (any difference
+//! fails, shown as a unified diff), and checks that everything the `rfc3501` profile sent
+//! decodes with imap-codec, an independent strict IMAP parser.
 
 use imap_codec::decode::{Decoder, ResponseDecodeError};
 use imap_codec::{GreetingCodec, ResponseCodec};
 use imap_mimic::testkit::TestServer;
-use imap_mimic::transcript::{run, Transcript};
+use imap_mimic::transcript::replay::{replay, Options};
+use imap_mimic::transcript::Transcript;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,9 +45,16 @@ async fn run_one(path: PathBuf) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     }
-    let played = run::run(&transcript, &server.target(), Duration::from_secs(5)).await;
+    let opts = Options {
+        wait: Duration::from_secs(5),
+        password: String::new(),
+    };
+    let played = replay(&transcript, &server.target(), &opts).await;
     server.stop().await;
     let played = played.map_err(|e| e.to_string())?;
+    if !played.differences.is_empty() {
+        return Err(played.unified(&name, &transcript.profile));
+    }
     if transcript.profile == "rfc3501" {
         for (conn, bytes) in &played.received {
             oracle(bytes)

@@ -4,7 +4,10 @@ pub mod admin;
 pub mod import;
 pub mod inject;
 pub mod migrate;
+pub mod client_tls;
 pub mod profile;
+pub mod record;
+pub mod replay;
 pub mod serve;
 pub mod user;
 
@@ -37,6 +40,10 @@ pub enum Command {
     Inject(inject::InjectArgs),
     /// Import an mbox file, a Maildir or a directory of .eml files into a user's mailbox.
     Import(import::ImportArgs),
+    /// Relay clients to an upstream IMAP server, recording each session as a transcript.
+    Record(record::RecordArgs),
+    /// Replay transcripts against a profile or a server (diffs, exit 1), or `--serve` one.
+    Replay(replay::ReplayArgs),
 }
 
 /// Where the data lives, shared by every subcommand that opens the database.
@@ -107,6 +114,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Profile(_) | Command::Inject(_) => {
                 unreachable!("handled before the runtime starts")
             }
+            Command::Record(args) => record::run(args).await,
+            Command::Replay(args) => replay::run(args).await,
         }
     })
 }

@@ -10,6 +10,7 @@ use crate::profile::reload::{watch, ReloadHandle};
 use crate::profile::Registry;
 use crate::secret::Secret;
 use crate::server::config::{plan_source, Overrides, ServeConfig, TlsFiles, DEFAULT_DATA};
+use crate::server::tap::TapConfig;
 use crate::server::tls::{ensure_generated, CertPaths, CertStore};
 use crate::server::{ListenerSpec, Running, Services};
 use anyhow::{bail, Context};
@@ -50,6 +51,9 @@ pub struct ServeArgs {
     pub tls_key: Option<PathBuf>,
     #[command(flatten)]
     pub admin: super::admin::AdminArgs,
+    /// Record every session as a transcript file (test format, passwords redacted) here.
+    #[arg(long)]
+    pub record: Option<PathBuf>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -98,7 +102,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tls: Some(certs.acceptor()),
         ntlm_key: Some(ntlm_key),
     };
-    let running = Running::start(&specs, services.clone())
+    let tap = args
+        .record
+        .clone()
+        .map(|record_dir| TapConfig { record_dir });
+    let running = Running::start_tapped(&specs, services.clone(), tap)
         .await
         .context("cannot bind the listeners")?;
     let admin = args
@@ -232,7 +240,7 @@ async fn ensure_a_user(
     Ok(())
 }
 
-async fn wait_for_signal() {
+pub(super) async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

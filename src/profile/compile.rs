@@ -5,6 +5,7 @@
 use super::model::Profile;
 use crate::handlers::messages::MessagePolicy;
 use crate::handlers::names::NamePolicy;
+use crate::protolog::LogPolicy;
 use crate::server::limits::LimitPolicy;
 use crate::session::auth::AuthPolicy;
 use crate::session::capability::CapabilityPolicy;
@@ -29,6 +30,7 @@ pub struct CompiledProfile {
     pub names: NamePolicy,
     pub messages: MessagePolicy,
     pub texts: TextPolicy,
+    pub logging: LogPolicy,
 }
 
 impl CompiledProfile {
@@ -46,6 +48,7 @@ impl CompiledProfile {
             names: NamePolicy::compile(&p.mailboxes)?,
             messages: MessagePolicy::compile(&p.messages)?,
             texts: TextPolicy::compile(&p.texts)?,
+            logging: LogPolicy::compile(&p.logging)?,
         })
     }
 }

@@ -8,6 +8,7 @@ use super::limits::ConnectionPermit;
 use super::metrics::command_name;
 use super::sessions::{End, Registration};
 use super::stream::Stream;
+use super::tap::Tap;
 use super::{ListenerSpec, Shared, TlsMode};
 use crate::profile::CompiledProfile;
 use crate::session::framing::LiteralDecision;
@@ -35,6 +36,7 @@ pub async fn run(
 ) {
     let id = new_session_id();
     let (registration, end) = shared.sessions.register(id, &profile.name, peer);
+    let local = tcp.local_addr().ok();
     let span = tracing::info_span!("session", id, %peer, profile = %profile.name);
     let stream = match (spec.tls, &shared.tls) {
         (TlsMode::Implicit, Some(acceptor)) => match tls_handshake(acceptor, tcp, &profile).await {
@@ -49,12 +51,18 @@ pub async fn run(
         profile,
         id,
         peer,
+        local,
         tls: spec.tls == TlsMode::Implicit,
         starttls_available: spec.tls == TlsMode::Starttls && shared.tls.is_some(),
         tracker: shared.tracker.clone(),
         ntlm_key: shared.ntlm_key.clone(),
     };
+    let tap = shared.tap.as_ref().map(|c| {
+        let implicit = spec.tls == TlsMode::Implicit;
+        Tap::open(c, id, peer, &env.profile.name, implicit)
+    });
     let mut conn = Connection {
+        tap,
         framer: Framer::new(env.profile.framing.max_command_size()),
         session: Session::new(env),
         stream,
@@ -65,6 +73,9 @@ pub async fn run(
     if let Err(e) = tracing::Instrument::instrument(conn.serve(end), span).await {
         conn.registration.sessions().metrics.error("connection_io");
         tracing::debug!(error = %e, "connection ended");
+    }
+    if let Some(tap) = conn.tap.take() {
+        tap.finish();
     }
 }
 
@@ -87,6 +98,7 @@ async fn tls_handshake(
 }
 
 struct Connection {
+    tap: Option<Tap>,
     framer: Framer,
     session: Session,
     stream: Stream,
@@ -112,8 +124,16 @@ impl Connection {
             let wants_feed = self.session.wants_feed() && !self.framer.in_command();
             tokio::select! {
                 read = self.stream.read(&mut buf) => match read? {
-                    0 => return Ok(()),
+                    0 => {
+                        if let Some(tap) = &mut self.tap {
+                            tap.client_closed();
+                        }
+                        return Ok(());
+                    }
                     n => {
+                        if let Some(tap) = &mut self.tap {
+                            tap.client(&buf[..n]);
+                        }
                         self.framer.push(&buf[..n]);
                         if n == buf.len() && buf.len() < READ_MAX {
                             buf.resize(buf.len() * 2, 0);
@@ -226,6 +246,9 @@ impl Connection {
             Some(tls) => {
                 self.stream = Stream::Tls(Box::new(tls));
                 self.session.tls_established();
+                if let Some(tap) = &mut self.tap {
+                    tap.tls();
+                }
                 Ok(true)
             }
             None => Ok(false),
@@ -259,6 +282,9 @@ impl Connection {
         let mut out = Vec::new();
         for r in responses {
             encode_response(r, opts, &mut out);
+        }
+        if let Some(tap) = &mut self.tap {
+            tap.server(&out);
         }
         self.stream.write_all(&out).await?;
         self.stream.flush().await

@@ -8,6 +8,7 @@ pub mod listener;
 pub mod metrics;
 pub mod sessions;
 pub mod stream;
+pub mod tap;
 pub mod tls;
 
 use crate::ntlm::secret::SealingKey;
@@ -62,6 +63,8 @@ pub struct Shared {
     pub shutdown: watch::Receiver<bool>,
     /// Live sessions and counters, for the admin API.
     pub sessions: Arc<sessions::Sessions>,
+    /// `serve --record`: where sessions are written as transcripts.
+    pub tap: Option<Arc<tap::TapConfig>>,
 }
 
 /// A running server: its bound addresses and the handle that stops it.
@@ -76,6 +79,15 @@ pub struct Running {
 impl Running {
     /// Binds every listener and starts accepting.
     pub async fn start(specs: &[ListenerSpec], services: Services) -> std::io::Result<Running> {
+        Running::start_tapped(specs, services, None).await
+    }
+
+    /// Like `start`, recording every session as a transcript when `tap` is set.
+    pub async fn start_tapped(
+        specs: &[ListenerSpec],
+        services: Services,
+        tap: Option<tap::TapConfig>,
+    ) -> std::io::Result<Running> {
         let (shutdown, rx) = watch::channel(false);
         let shared = Shared {
             store: services.store,
@@ -85,6 +97,7 @@ impl Running {
             ntlm_key: services.ntlm_key,
             shutdown: rx,
             sessions: Arc::default(),
+            tap: tap.map(Arc::new),
         };
         let mut tasks = JoinSet::new();
         let mut addrs = Vec::new();

@@ -18,13 +18,23 @@ impl Session {
     /// Handles one complete frame from the client.
     pub async fn on_frame(&mut self, bytes: Vec<u8>) -> Reply {
         self.last_command = Instant::now();
-        match std::mem::replace(&mut self.mode, Mode::Command) {
+        let logging = self.profile().logging.enabled();
+        if logging {
+            let starts = matches!(self.mode, Mode::Command);
+            self.log.frame(&self.env, &bytes, starts);
+        }
+        let reply = match std::mem::replace(&mut self.mode, Mode::Command) {
             Mode::Command => self.command(bytes).await,
             Mode::Authenticating { tag, mechanism } => {
                 self.sasl_response(tag, mechanism, &bytes).await
             }
             Mode::Idling { tag } => self.idle_line(tag, &bytes).await,
+        };
+        if logging {
+            let user = self.state.user().map(|u| u.name.as_str());
+            self.log.reply(&self.env, user, &reply.responses);
         }
+        reply
     }
 
     /// A command longer than `max_command_size` (its bytes were discarded).

@@ -40,6 +40,8 @@ pub struct Env {
     /// Unique among live sessions of all instances (origin of the changes it makes).
     pub id: i64,
     pub peer: SocketAddr,
+    /// The server's end of the connection (the protocol log's `sIp`).
+    pub local: Option<SocketAddr>,
     pub tls: bool,
     pub starttls_available: bool,
     pub tracker: Arc<Tracker>,
@@ -113,6 +115,7 @@ pub struct Session {
     user_permit: Option<UserPermit>,
     connected: Instant,
     last_command: Instant,
+    log: crate::protolog::SessionLog,
 }
 
 impl Session {
@@ -126,6 +129,7 @@ impl Session {
             user_permit: None,
             connected: now,
             last_command: now,
+            log: Default::default(),
         }
     }
 

@@ -16,9 +16,24 @@
 //! closed:                     the server must close the connection now
 //! tls:                        run the client TLS handshake now (after STARTTLS's OK)
 //! connect: implicit           header: connections go to the implicit-TLS port
+//! user: alice                 a user whose password the replayer chooses (`${password}`)
+//! value: uidvalidity 1764     header: the value a variable had when recorded
+//! incomplete: upstream gone   header: the recording was cut short (and why)
 //! ```
+//!
+//! `${name}` captures one token; names starting with `date` capture up to the next `"`.
+//! A client literal (`{n}` / `{n+}` at the end of a `C:` line) must be followed by `C:`
+//! lines holding exactly its bytes (each line plus CRLF); a file that ends inside one is
+//! truncated. Both are parse errors naming the file and line.
 
+mod check;
+mod conn;
+mod diff;
+pub mod proxy;
+pub mod record;
+pub mod replay;
 pub mod run;
+pub mod serve;
 
 use std::time::Duration;
 
@@ -27,7 +42,12 @@ use std::time::Duration;
 pub struct Transcript {
     pub name: String,
     pub profile: String,
+    /// Users and passwords; an empty password is the replayer's (`user: NAME`).
     pub users: Vec<(String, String)>,
+    /// Recorded values of variables (`value:` headers), in file order.
+    pub values: Vec<(String, String)>,
+    /// Why the recording is incomplete, if it is.
+    pub incomplete: Option<String>,
     /// Connections start with TLS (the implicit-TLS port).
     pub implicit_tls: bool,
     pub steps: Vec<Step>,
@@ -68,6 +88,8 @@ impl Transcript {
             name: name.to_string(),
             profile: String::new(),
             users: Vec::new(),
+            values: Vec::new(),
+            incomplete: None,
             implicit_tls: false,
             steps: Vec::new(),
         };
@@ -97,6 +119,7 @@ impl Transcript {
                 message: "missing `profile:` header".to_string(),
             });
         }
+        check::literals(&t)?;
         Ok(t)
     }
 
@@ -113,9 +136,10 @@ impl Transcript {
         match word {
             "profile" => self.profile = value.to_string(),
             "user" => {
-                let (u, p) = value
-                    .split_once(' ')
-                    .ok_or("`user:` needs a name and a password")?;
+                let (u, p) = value.split_once(' ').unwrap_or((value, ""));
+                if u.is_empty() {
+                    return Err("`user:` needs a name".to_string());
+                }
                 self.users.push((u.to_string(), p.to_string()));
             }
             "sleep" => {
@@ -124,6 +148,13 @@ impl Transcript {
                     .map_err(|_| format!("`sleep:` needs milliseconds, not {value:?}"))?;
                 return as_step(StepKind::Sleep(Duration::from_millis(ms)));
             }
+            "value" => {
+                let (n, v) = value
+                    .split_once(' ')
+                    .ok_or("`value:` needs a variable name and a value")?;
+                self.values.push((n.to_string(), v.to_string()));
+            }
+            "incomplete" => self.incomplete = Some(value.to_string()),
             "closed" => return as_step(StepKind::ExpectClosed),
             "tls" => return as_step(StepKind::StartTls),
             "connect" if value == "implicit" => self.implicit_tls = true,
@@ -195,5 +226,19 @@ mod tests {
     fn rejects_unknown_directives_and_missing_profile() {
         assert!(Transcript::parse("t", "profile: x\nX: y\n").is_err());
         assert!(Transcript::parse("t", "C: a NOOP\n").is_err());
+        let e = Transcript::parse("f.txt", "profile: x\nC: a NOOP\nsleep: soon\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "f.txt:3: `sleep:` needs milliseconds, not \"soon\""
+        );
+    }
+
+    #[test]
+    fn recorded_headers() {
+        let text = "profile: p\nuser: alice\nvalue: uid7 7\nincomplete: upstream closed\n";
+        let t = Transcript::parse("t", text).unwrap();
+        assert_eq!(t.users, vec![("alice".into(), String::new())]);
+        assert_eq!(t.values, vec![("uid7".into(), "7".into())]);
+        assert_eq!(t.incomplete.as_deref(), Some("upstream closed"));
     }
 }

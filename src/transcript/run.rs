@@ -1,15 +1,14 @@
 //! Plays the client side of a transcript against a server over TCP and checks every line
 //! the server sends, in order, byte for byte (or by regex where the transcript says).
 
+pub(super) use super::conn::{connect, Conn, Io};
 use super::{Step, StepKind, Transcript};
 use regex::Regex;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::time::{timeout_at, Instant};
+use tokio::time::Instant;
 
 /// Where and why a run failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,120 +34,6 @@ pub struct Target {
     pub implicit: Option<SocketAddr>,
     /// Client TLS settings for `tls:` and implicit TLS.
     pub tls: Option<Arc<rustls::ClientConfig>>,
-}
-
-enum Io {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
-    Gone,
-}
-
-impl Io {
-    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Io::Plain(s) => s.read(buf).await,
-            Io::Tls(s) => s.read(buf).await,
-            Io::Gone => Ok(0),
-        }
-    }
-
-    async fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match self {
-            Io::Plain(s) => s.write_all(buf).await,
-            Io::Tls(s) => {
-                s.write_all(buf).await?;
-                s.flush().await
-            }
-            Io::Gone => Err(std::io::ErrorKind::NotConnected.into()),
-        }
-    }
-
-    /// Runs the client handshake over the plaintext socket.
-    async fn upgrade(&mut self, config: Arc<rustls::ClientConfig>) -> Result<(), String> {
-        let Io::Plain(tcp) = std::mem::replace(self, Io::Gone) else {
-            return Err("TLS is already on".to_string());
-        };
-        let name =
-            rustls_pki_types::ServerName::try_from("localhost").map_err(|e| e.to_string())?;
-        let tls = tokio_rustls::TlsConnector::from(config)
-            .connect(name, tcp)
-            .await
-            .map_err(|e| format!("TLS handshake: {e}"))?;
-        *self = Io::Tls(Box::new(tls));
-        Ok(())
-    }
-}
-
-struct Conn {
-    stream: Io,
-    buf: Vec<u8>,
-    raw: Vec<u8>,
-    forbidden: Vec<(usize, Regex)>,
-    eof: bool,
-}
-
-impl Conn {
-    /// The next CRLF-terminated line (without CRLF), None at end of stream.
-    async fn line(&mut self, deadline: Instant) -> Result<Option<String>, String> {
-        loop {
-            if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
-                let line: Vec<u8> = self.buf.drain(..i + 2).take(i).collect();
-                return Ok(Some(String::from_utf8_lossy(&line).into_owned()));
-            }
-            if self.eof {
-                return Ok(None);
-            }
-            let mut chunk = [0u8; 16384];
-            match timeout_at(deadline, self.stream.read(&mut chunk)).await {
-                Err(_) => {
-                    return Err(format!(
-                        "timed out; buffered: {:?}",
-                        String::from_utf8_lossy(&self.buf)
-                    ))
-                }
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => self.eof = true,
-                Ok(Err(e)) => return Err(format!("read error: {e}")),
-                Ok(Ok(0)) => self.eof = true,
-                Ok(Ok(n)) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    self.raw.extend_from_slice(&chunk[..n]);
-                }
-            }
-        }
-    }
-
-    /// Before the client speaks again: whatever already arrived must not match an active
-    /// `S!`, which then expires.
-    async fn settle_forbidden(&mut self) -> Result<(), String> {
-        if self.forbidden.is_empty() {
-            return Ok(());
-        }
-        let grace = Instant::now() + Duration::from_millis(50);
-        let _ = self.line(grace).await.map(|line| {
-            if let Some(line) = line {
-                // Put it back: it is for the next expectation.
-                let mut again = line.into_bytes();
-                again.extend_from_slice(b"\r\n");
-                again.extend_from_slice(&self.buf);
-                self.buf = again;
-            }
-        });
-        let pending = String::from_utf8_lossy(&self.buf).into_owned();
-        for line in pending.split("\r\n") {
-            self.check_forbidden(line)?;
-        }
-        self.forbidden.clear();
-        Ok(())
-    }
-
-    fn check_forbidden(&self, line: &str) -> Result<(), String> {
-        match self.forbidden.iter().find(|(_, re)| re.is_match(line)) {
-            Some((at, re)) => Err(format!(
-                "server sent {line:?}, forbidden since line {at} ({re})"
-            )),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Runs `t` against `target`; each expected line must arrive within `wait`.
@@ -202,19 +87,7 @@ impl Player {
     }
 
     async fn connect(&self) -> Result<Io, String> {
-        let addr = match (self.implicit, self.target.implicit) {
-            (true, Some(a)) => a,
-            (true, None) => return Err("no implicit-TLS listener to connect to".to_string()),
-            (false, _) => self.target.plain,
-        };
-        let tcp = TcpStream::connect(addr)
-            .await
-            .map_err(|e| format!("connect: {e}"))?;
-        let mut io = Io::Plain(tcp);
-        if self.implicit {
-            io.upgrade(self.tls_config()?).await?;
-        }
-        Ok(io)
+        connect(&self.target, self.implicit).await
     }
 
     fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>, String> {
@@ -320,7 +193,7 @@ impl Player {
 }
 
 /// Replaces `${name}` with captured values in a client line.
-fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+pub(super) fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     let mut out = String::new();
     for piece in pieces(text) {
         match piece {
@@ -336,7 +209,10 @@ fn substitute(text: &str, vars: &HashMap<String, String>) -> Result<String, Stri
 
 /// A whole-line regex for an expected line: text literal, known `${vars}` as their values,
 /// unknown ones as captures of one token.
-fn pattern(text: &str, vars: &HashMap<String, String>) -> Result<(Regex, Vec<String>), String> {
+pub(super) fn pattern(
+    text: &str,
+    vars: &HashMap<String, String>,
+) -> Result<(Regex, Vec<String>), String> {
     let mut re = String::from("^");
     let mut names = Vec::new();
     for piece in pieces(text) {
@@ -344,6 +220,11 @@ fn pattern(text: &str, vars: &HashMap<String, String>) -> Result<(Regex, Vec<Str
             Piece::Text(t) => re.push_str(&regex::escape(t)),
             Piece::Var(v) => match vars.get(v) {
                 Some(value) => re.push_str(&regex::escape(value)),
+                // A date is a quoted string with spaces.
+                None if v.starts_with("date") => {
+                    re.push_str(r#"([^"]*)"#);
+                    names.push(v.to_string());
+                }
                 None => {
                     re.push_str(r"([^\s\])]+)");
                     names.push(v.to_string());

@@ -6,12 +6,14 @@
 //! policy type (`profile::compile`). Version facts live only in `profiles/*.toml`.
 
 pub mod connection;
+pub mod logging;
 pub mod protocol;
 pub mod section;
 pub mod store;
 pub mod texts;
 
 pub use connection::*;
+pub use logging::*;
 pub use protocol::*;
 pub use section::{FieldError, Section};
 pub use store::*;
@@ -124,6 +126,7 @@ sections! {
     mailboxes: Mailboxes,
     messages: Messages,
     texts: Texts,
+    logging: Logging,
 }
 
 /// The header keys of one profile file.
