@@ -1,10 +1,10 @@
 //! The `imap-mimic` subcommands (clap). `anyhow` lives here and in `main.rs` only.
 
 pub mod admin;
+pub mod client_tls;
 pub mod import;
 pub mod inject;
 pub mod migrate;
-pub mod client_tls;
 pub mod profile;
 pub mod record;
 pub mod replay;
