@@ -6,6 +6,7 @@
 //! - `wire`: bytes <-> typed values.
 //! - `session`: the per-connection state machine (gate, dispatch, selected state).
 //! - `handlers`: one file per command; return outcomes, never write bytes.
+//! - `hooks`: rhai scripts a profile adds (sandboxed engine, decisions, counters).
 //! - `profile`: model, loading with `extends`, compiled policies, registry.
 //! - `storage`: sqlx on SQLite / PostgreSQL, the change feed.
 //! - `mime`: ENVELOPE, BODYSTRUCTURE, sections.
@@ -14,6 +15,7 @@
 pub mod accounts;
 pub mod cli;
 pub mod handlers;
+pub mod hooks;
 pub mod mime;
 pub mod ntlm;
 pub mod password;

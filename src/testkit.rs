@@ -39,14 +39,24 @@ impl TestServer {
     /// Starts a server for `profile`, with extra profile files given as TOML text (a test's
     /// own profile, e.g. one with one-second timers extending a shipped one).
     pub async fn start_with(profile: &str, extra: &[&str]) -> anyhow::Result<TestServer> {
-        let dir_profiles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles");
-        let mut sources = Source::builtin();
-        sources.extend(Source::read_dir(&dir_profiles).map_err(|e| anyhow::anyhow!("{e}"))?);
+        let mut sources = shipped_sources()?;
         sources.extend(extra.iter().enumerate().map(|(i, text)| Source {
             label: format!("test-profile-{i}"),
             path: None,
             text: text.to_string(),
         }));
+        TestServer::start_sources(profile, sources).await
+    }
+
+    /// Starts a server for `profile`, with every `*.toml` of `dir` loaded too: profiles
+    /// that name files relative to themselves, such as `[hooks] scripts`.
+    pub async fn start_in(profile: &str, dir: &std::path::Path) -> anyhow::Result<TestServer> {
+        let mut sources = shipped_sources()?;
+        sources.extend(Source::read_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?);
+        TestServer::start_sources(profile, sources).await
+    }
+
+    async fn start_sources(profile: &str, sources: Vec<Source>) -> anyhow::Result<TestServer> {
         let set = ProfileSet::load(sources).map_err(|e| anyhow::anyhow!("{e}"))?;
         anyhow::ensure!(set.get(profile).is_some(), "no profile named {profile:?}");
         let dir = std::env::temp_dir().join(format!("imap-mimic-test-{}", rand::random::<u64>()));
@@ -104,6 +114,14 @@ impl TestServer {
             r.stop(std::time::Duration::from_secs(2)).await;
         }
     }
+}
+
+/// The builtin profiles and the repository's `profiles/`.
+fn shipped_sources() -> anyhow::Result<Vec<Source>> {
+    let dir_profiles = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles");
+    let mut sources = Source::builtin();
+    sources.extend(Source::read_dir(&dir_profiles).map_err(|e| anyhow::anyhow!("{e}"))?);
+    Ok(sources)
 }
 
 /// A rustls client that trusts exactly the certificate in `cert`.

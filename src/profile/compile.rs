@@ -29,6 +29,9 @@ pub struct CompiledProfile {
     pub names: NamePolicy,
     pub messages: MessagePolicy,
     pub texts: TextPolicy,
+    /// The `[hooks]` scripts, compiled; None without scripts. Set by `load`, which knows
+    /// the profile files the script paths are relative to.
+    pub hooks: Option<std::sync::Arc<crate::hooks::Hooks>>,
 }
 
 impl CompiledProfile {
@@ -46,6 +49,7 @@ impl CompiledProfile {
             names: NamePolicy::compile(&p.mailboxes)?,
             messages: MessagePolicy::compile(&p.messages)?,
             texts: TextPolicy::compile(&p.texts)?,
+            hooks: None,
         })
     }
 }

@@ -88,8 +88,10 @@ struct Connection {
 
 impl Connection {
     async fn serve(&mut self) -> std::io::Result<()> {
-        let greeting = self.session.greeting();
-        self.write(&greeting).await?;
+        let greeting = self.session.on_connect().await;
+        if self.send(greeting).await? {
+            return Ok(());
+        }
         let mut feed = self.shared.store.feed().subscribe();
         let mut shutdown = self.shared.shutdown.clone();
         let mut buf = vec![0u8; READ_MIN];

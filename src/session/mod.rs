@@ -12,6 +12,7 @@ pub mod encoding;
 pub mod framing;
 pub mod gate;
 pub mod greeting;
+pub mod hooks;
 pub mod idle;
 pub mod login;
 pub mod sasl;
@@ -113,11 +114,14 @@ pub struct Session {
     user_permit: Option<UserPermit>,
     connected: Instant,
     last_command: Instant,
+    /// Counters and random generator of the profile's hooks; None without hooks.
+    hook_state: Option<Arc<crate::hooks::SessionState>>,
 }
 
 impl Session {
     pub fn new(env: Env) -> Session {
         let now = Instant::now();
+        let hook_state = env.profile.hooks.as_ref().map(|h| h.new_session());
         Session {
             env,
             state: State::NotAuthenticated,
@@ -126,6 +130,7 @@ impl Session {
             user_permit: None,
             connected: now,
             last_command: now,
+            hook_state,
         }
     }
 

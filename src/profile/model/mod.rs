@@ -6,12 +6,14 @@
 //! policy type (`profile::compile`). Version facts live only in `profiles/*.toml`.
 
 pub mod connection;
+pub mod hooks;
 pub mod protocol;
 pub mod section;
 pub mod store;
 pub mod texts;
 
 pub use connection::*;
+pub use hooks::*;
 pub use protocol::*;
 pub use section::{FieldError, Section};
 pub use store::*;
@@ -124,6 +126,7 @@ sections! {
     mailboxes: Mailboxes,
     messages: Messages,
     texts: Texts,
+    hooks: Hooks,
 }
 
 /// The header keys of one profile file.
