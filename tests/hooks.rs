@@ -327,3 +327,30 @@ async fn example_slow_fetch_delays_only_fetch() {
     assert_eq!(c.line().await.unwrap(), "d OK FETCH completed.");
     assert!(start.elapsed() >= Duration::from_millis(300));
 }
+
+#[tokio::test]
+async fn example_drop_in_literal_closes_halfway_through_the_body() {
+    let (_server, mut c) = example("exchange-2016-drop-in-literal").await;
+    let message = "Subject: drop\r\n\r\n0123456789abcdefghijklmnopqrstuvwxyz\r\n";
+    c.send(&format!("b APPEND INBOX {{{}}}", message.len()))
+        .await;
+    assert!(c.line().await.unwrap().starts_with('+'));
+    c.send(message).await;
+    c.until_tagged("b").await;
+    c.send("s SELECT INBOX").await;
+    c.until_tagged("s").await;
+    c.send("f FETCH 1 BODY.PEEK[]").await;
+    let head = c.line().await.unwrap();
+    assert_eq!(head, format!("* 1 FETCH (BODY[] {{{}}}", message.len()));
+    let mut got = String::new();
+    while let Some(line) = c.line().await {
+        got.push_str(&line);
+        got.push('\n');
+    }
+    // Half of what follows `{55}\r\n` (the literal and its closing parenthesis).
+    let expected = &message[..message.len().div_ceil(2)];
+    assert_eq!(
+        got.replace('\n', "\r\n").trim_end_matches("\r\n"),
+        expected.trim_end_matches("\r\n")
+    );
+}

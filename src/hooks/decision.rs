@@ -23,13 +23,15 @@ pub enum Decision {
     Bye(String),
     /// Close without a word (nothing of this reply is sent).
     Close,
+    /// Send the first n bytes of the reply (which may end inside a literal), then close.
+    CloseAfter(usize),
     AppendUntagged(Vec<String>),
     ReplaceUntagged(Vec<String>),
     RewriteTagged(String),
 }
 
 /// Registers `reject`, `delay`, `bye`, `close`, `append_untagged`, `replace_untagged`,
-/// `rewrite_tagged` and `proceed` (`continue` is a rhai keyword).
+/// `rewrite_tagged`, `close_after` and `proceed` (`continue` is a rhai keyword).
 pub fn register(engine: &mut Engine) {
     engine.register_fn("reject", |status: &str, code: &str, text: &str| {
         map(&[
@@ -53,6 +55,9 @@ pub fn register(engine: &mut Engine) {
         map(&[("kind", "bye".into()), ("text", text.into())])
     });
     engine.register_fn("close", || map(&[("kind", "close".into())]));
+    engine.register_fn("close_after", |bytes: i64| {
+        map(&[("kind", "close_after".into()), ("bytes", bytes.into())])
+    });
     engine.register_fn("append_untagged", |lines: Array| {
         map(&[("kind", "append_untagged".into()), ("lines", lines.into())])
     });
@@ -107,6 +112,13 @@ fn one(m: &Map) -> Result<Decision, String> {
         }
         "bye" => Decision::Bye(line_text(string(m, "text")?)?),
         "close" => Decision::Close,
+        "close_after" => {
+            let n = m.get("bytes").and_then(|v| v.as_int().ok());
+            let n = n
+                .filter(|n| *n >= 0)
+                .ok_or("close_after: `bytes` must be a count")?;
+            Decision::CloseAfter(n as usize)
+        }
         "append_untagged" => Decision::AppendUntagged(untagged_lines(m)?),
         "replace_untagged" => Decision::ReplaceUntagged(untagged_lines(m)?),
         "rewrite_tagged" => Decision::RewriteTagged(line_text(string(m, "text")?)?),

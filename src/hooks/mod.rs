@@ -214,3 +214,6 @@ fn compile(engine: &Engine, path: &Path) -> Result<Script, Diagnostic> {
         points,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -177,10 +177,15 @@ impl Connection {
 
     /// Writes a reply and acts on what follows it; true when the connection must close.
     async fn send(&mut self, reply: Reply) -> std::io::Result<bool> {
+        if let After::CloseAfter(n) = reply.after {
+            self.write_prefix(&reply.responses, n).await?;
+            let _ = self.stream.shutdown().await;
+            return Ok(true);
+        }
         self.write(&reply.responses).await?;
         match reply.after {
             After::Continue => Ok(false),
-            After::Close => {
+            After::Close | After::CloseAfter(_) => {
                 let _ = self.stream.shutdown().await;
                 Ok(true)
             }
@@ -209,6 +214,12 @@ impl Connection {
     }
 
     async fn write(&mut self, responses: &[Response]) -> std::io::Result<()> {
+        self.write_prefix(responses, usize::MAX).await
+    }
+
+    /// Writes at most the first `limit` bytes of the encoded responses (all of them unless
+    /// a hook asked to drop the connection mid-response).
+    async fn write_prefix(&mut self, responses: &[Response], limit: usize) -> std::io::Result<()> {
         if responses.is_empty() {
             return Ok(());
         }
@@ -217,6 +228,7 @@ impl Connection {
         for r in responses {
             encode_response(r, opts, &mut out);
         }
+        out.truncate(limit);
         self.stream.write_all(&out).await?;
         self.stream.flush().await
     }

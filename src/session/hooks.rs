@@ -147,7 +147,7 @@ impl Session {
                     let reply = Reply::new(vec![reject(&view.tag, &d)]);
                     before.answer = Some(reply);
                 }
-                Decision::Bye(_) | Decision::Close => {
+                Decision::Bye(_) | Decision::Close | Decision::CloseAfter(_) => {
                     before.answer.get_or_insert_with(|| Reply::new(Vec::new()));
                     before.deferred.push(d);
                 }
@@ -243,6 +243,11 @@ impl Session {
                 Decision::Close => {
                     reply.responses.clear();
                     return self.end(reply);
+                }
+                Decision::CloseAfter(n) => {
+                    let mut reply = self.end(reply);
+                    reply.after = After::CloseAfter(n);
+                    return reply;
                 }
                 Decision::AppendUntagged(lines) => {
                     let at = tagged_index(&reply).unwrap_or(reply.responses.len());

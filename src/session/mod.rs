@@ -88,6 +88,9 @@ pub enum After {
     Close,
     /// Run the TLS handshake, discarding buffered plaintext first.
     StartTls,
+    /// Send only the first n bytes of the reply, then close: a hook's drop in the middle
+    /// of a response (`close_after`).
+    CloseAfter(usize),
 }
 
 #[derive(Debug)]
