@@ -5,6 +5,7 @@
 mod common;
 
 use common::Client;
+use imap_mimic::profile::load::Search;
 use imap_mimic::testkit::TestServer;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -352,5 +353,44 @@ async fn example_drop_in_literal_closes_halfway_through_the_body() {
     assert_eq!(
         got.replace('\n', "\r\n").trim_end_matches("\r\n"),
         expected.trim_end_matches("\r\n")
+    );
+}
+
+#[tokio::test]
+async fn a_changed_script_reloads_with_its_profile_and_a_broken_one_is_refused() {
+    let (server, dir) = hooked(
+        r#"fn after_command(ctx) { rewrite_tagged("one") }"#,
+        "continue",
+    )
+    .await;
+    let mut old = connect(&server).await;
+    old.send("t1 NOOP").await;
+    assert_eq!(old.line().await.unwrap(), "t1 OK one");
+    let script = dir.path().join("test.rhai");
+    std::fs::write(
+        &script,
+        r#"fn after_command(ctx) { rewrite_tagged("two") }"#,
+    )
+    .unwrap();
+    let search = Search {
+        dirs: vec![
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles"),
+            dir.path().into(),
+        ],
+        files: Vec::new(),
+    };
+    server.registry.replace(search.load().unwrap());
+    // A running session keeps the profile it started with; a new one gets the new script.
+    old.send("t2 NOOP").await;
+    assert_eq!(old.line().await.unwrap(), "t2 OK one");
+    let mut new = connect(&server).await;
+    new.send("t3 NOOP").await;
+    assert_eq!(new.line().await.unwrap(), "t3 OK two");
+    // A script that does not compile rejects the reload with its position.
+    std::fs::write(&script, "fn after_command(ctx) {\n  rewrite_tagged(\n}\n").unwrap();
+    let err = search.load().unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{}:3:1: ", script.display())),
+        "{err}"
     );
 }
