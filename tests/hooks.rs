@@ -394,3 +394,26 @@ async fn a_changed_script_reloads_with_its_profile_and_a_broken_one_is_refused()
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn on_idle_runs_when_idle_begins() {
+    let script = r#"fn on_idle(ctx) { append_untagged(["* OK [ALERT] idle " + ctx.tag]) }"#;
+    let (server, _dir) = hooked(script, "continue").await;
+    let mut c = logged_in(&server).await;
+    c.send("s SELECT INBOX").await;
+    c.until_tagged("s").await;
+    c.send("i IDLE").await;
+    assert!(c.line().await.unwrap().starts_with("+ "));
+    assert_eq!(c.line().await.unwrap(), "* OK [ALERT] idle i");
+    c.send("DONE").await;
+    assert_eq!(c.line().await.unwrap(), "i OK IDLE completed.");
+}
+
+#[tokio::test]
+async fn a_failing_on_connect_says_bye_under_on_error_fail() {
+    let script = r#"fn on_connect(ctx) { throw "boom"; }"#;
+    let (server, _dir) = hooked(script, "fail").await;
+    let mut c = Client::plain(server.addr).await;
+    assert_eq!(c.line().await.unwrap(), "* BYE Hook failed.");
+    assert_eq!(c.line().await, None);
+}

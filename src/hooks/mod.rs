@@ -144,34 +144,39 @@ impl Hooks {
 
     /// Calls `point` in every script that defines it, in order; the decisions of all,
     /// in order. The error names the script and the position in it.
-    pub fn call(
-        &self,
-        point: Point,
-        ctx: &Map,
-        state: &CallState,
-    ) -> Result<Vec<Decision>, String> {
-        let mut out = Vec::new();
-        for script in self
+    pub fn call(&self, point: Point, ctx: Map, state: &CallState) -> Result<Vec<Decision>, String> {
+        let name = point.function();
+        let scripts: Vec<&Script> = self
             .scripts
             .iter()
-            .filter(|s| s.points.contains(point.function()))
-        {
+            .filter(|s| s.points.contains(name))
+            .collect();
+        let mut out = Vec::new();
+        // The last script takes the view itself, earlier ones a copy: it is read-only, and
+        // what a script changes in it is lost.
+        let mut ctx = Some(ctx);
+        for (i, script) in scripts.iter().enumerate() {
+            let view = match i + 1 == scripts.len() {
+                true => ctx.take().unwrap_or_default(),
+                false => ctx.clone().unwrap_or_default(),
+            };
             let options = CallFnOptions::new()
                 .eval_ast(false)
                 .rewind_scope(true)
                 .with_tag(state.clone());
+            let args = (Dynamic::from_map(view),);
             let value = self
                 .engine
                 .call_fn_with_options::<Dynamic>(
                     options,
                     &mut Scope::new(),
                     &script.ast,
-                    point.function(),
-                    (Dynamic::from_map(ctx.clone()),),
+                    name,
+                    args,
                 )
-                .map_err(|e| format!("{}: {}: {e}", script.label, point.function()))?;
-            let decisions = decision::parse(value)
-                .map_err(|e| format!("{}: {}: {e}", script.label, point.function()))?;
+                .map_err(|e| format!("{}: {name}: {e}", script.label))?;
+            let decisions =
+                decision::parse(value).map_err(|e| format!("{}: {name}: {e}", script.label))?;
             out.extend(decisions);
         }
         Ok(out)

@@ -19,7 +19,7 @@ fn call(hooks: &Hooks, user: Option<&str>) -> Result<Vec<Decision>, String> {
     let session = hooks.new_session();
     hooks.call(
         Point::BeforeCommand,
-        &Map::new(),
+        Map::new(),
         &hooks.call_state(&session, user),
     )
 }

@@ -74,7 +74,7 @@ impl Session {
             return Vec::new();
         };
         let user = self.state.user().map(|u| u.name.as_str());
-        match hooks.call(point, &ctx, &hooks.call_state(session, user)) {
+        match hooks.call(point, ctx, &hooks.call_state(session, user)) {
             Ok(d) => d,
             Err(e) => {
                 tracing::warn!(error = %e, "hook failed");
@@ -116,7 +116,7 @@ impl Session {
     }
 
     /// The greeting, after `on_connect`: it may delay it, replace or extend it, or send
-    /// BYE / close instead.
+    /// BYE or close instead.
     pub async fn on_connect(&mut self) -> Reply {
         let greeting = Reply::new(self.greeting());
         if !self.hooked(Point::Connect) {
@@ -124,10 +124,13 @@ impl Session {
         }
         let ctx = self.hook_context(None);
         let decisions = self.run_hook(Point::Connect, ctx);
-        let decisions = decisions.into_iter().map(|d| match d {
-            // No command to answer yet: a refusal ends the connection.
-            Decision::Reject { text, .. } => Decision::Bye(text),
-            d => d,
+        // No command to answer yet: a refusal ends the connection, and a BYE is sent
+        // instead of the greeting (RFC 3501 §7.1.5 allows BYE as the greeting).
+        let decisions = decisions.into_iter().flat_map(|d| match d {
+            Decision::Reject { text, .. } | Decision::Bye(text) => {
+                vec![Decision::ReplaceUntagged(Vec::new()), Decision::Bye(text)]
+            }
+            d => vec![d],
         });
         self.apply_decisions(decisions.collect(), greeting).await
     }
