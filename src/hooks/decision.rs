@@ -68,6 +68,7 @@ pub fn register(engine: &mut Engine) {
         map(&[("kind", "rewrite_tagged".into()), ("text", text.into())])
     });
     engine.register_fn("proceed", || ());
+    engine.register_fn("literal", |text: &str| literal(text));
 }
 
 fn map(entries: &[(&str, Dynamic)]) -> Map {
@@ -162,7 +163,8 @@ fn line_text(text: String) -> Result<String, String> {
     Ok(text)
 }
 
-/// Untagged lines start with `* ` and are single lines (CRLF is added when sent).
+/// Untagged lines start with `* ` and are one response each (CRLF is added when sent): a
+/// CRLF may only end a literal's announcement `{n}` and be followed by its n bytes.
 fn untagged_lines(m: &Map) -> Result<Vec<String>, String> {
     let lines = m
         .get("lines")
@@ -177,7 +179,44 @@ fn untagged_lines(m: &Map) -> Result<Vec<String>, String> {
             if !l.starts_with("* ") {
                 return Err(format!("untagged line {l:?} must start with \"* \""));
             }
-            line_text(l)
+            check_literals(l.as_bytes()).map_err(|e| format!("untagged line {l:?}: {e}"))?;
+            Ok(l)
         })
         .collect()
+}
+
+/// Every CR or LF of a response is the CRLF after a `{n}` and n bytes of literal follow
+/// it, so the client's framing stays in step (RFC 3501 §4.3).
+fn check_literals(line: &[u8]) -> Result<(), String> {
+    let mut i = 0;
+    while let Some(at) = line[i..].iter().position(|&b| b == b'\r' || b == b'\n') {
+        let at = i + at;
+        if !line[at..].starts_with(b"\r\n") {
+            return Err("a bare CR or LF outside a literal".to_string());
+        }
+        let n = announced(&line[..at]).ok_or("a CRLF that does not follow a literal's {n}")?;
+        let end = at + 2 + n;
+        if end > line.len() {
+            return Err(format!("the literal announces {n} bytes but fewer follow"));
+        }
+        i = end;
+    }
+    Ok(())
+}
+
+/// The n of a `{n}` (or `{n+}`) that ends `head`.
+fn announced(head: &[u8]) -> Option<usize> {
+    let inner = head.strip_suffix(b"}")?;
+    let inner = inner.strip_suffix(b"+").unwrap_or(inner);
+    let open = inner.iter().rposition(|&b| b == b'{')?;
+    let digits = std::str::from_utf8(&inner[open + 1..]).ok()?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// `{n}\r\n` and the text: a literal with n counted in bytes (rhai counts characters).
+pub fn literal(text: &str) -> String {
+    format!("{{{}}}\r\n{text}", text.len())
 }

@@ -111,6 +111,12 @@ fn decisions_are_checked() {
             "must start with \"* \"",
         ),
         ("bye(\"a\\r\\nb\")", "must not contain CR or LF"),
+        (
+            r#"append_untagged(["* OK a\r\nb OK forged"])"#,
+            "does not follow a literal",
+        ),
+        (r#"append_untagged(["* OK {9}\r\nshort"])"#, "fewer follow"),
+        (r#"append_untagged(["* OK {1}\r\nab\nc"])"#, "bare CR or LF"),
         ("delay(-1)", "out of range"),
         ("42", "must return ()"),
         ("#{kind: \"explode\"}", "unknown decision kind"),
@@ -120,4 +126,17 @@ fn decisions_are_checked() {
         let err = call(&h, None).unwrap_err();
         assert!(err.contains(message), "{body}: {err}");
     }
+}
+
+#[test]
+fn untagged_lines_may_carry_exact_literals() {
+    let script = r#"fn before_command(ctx) {
+        append_untagged(["* 1 FETCH (BODY[] " + literal("é\r\n") + ")"])
+    }"#;
+    let (h, _d) = hooks(script, 0);
+    let lines = vec!["* 1 FETCH (BODY[] {4}\r\né\r\n)".to_string()];
+    assert_eq!(
+        call(&h, None).unwrap(),
+        vec![Decision::AppendUntagged(lines)]
+    );
 }
