@@ -417,3 +417,15 @@ async fn a_failing_on_connect_says_bye_under_on_error_fail() {
     assert_eq!(c.line().await.unwrap(), "* BYE Hook failed.");
     assert_eq!(c.line().await, None);
 }
+
+#[tokio::test]
+async fn on_login_runs_after_authenticate_too() {
+    let script = r#"fn on_login(ctx) { append_untagged(["* OK [ALERT] login " + ctx.user]) }"#;
+    let (server, _dir) = hooked(script, "continue").await;
+    let mut c = connect(&server).await;
+    c.send("a AUTHENTICATE PLAIN").await;
+    assert!(c.line().await.unwrap().starts_with('+'));
+    c.send("AGFsaWNlAHNlY3JldA==").await;
+    assert_eq!(c.line().await.unwrap(), "* OK [ALERT] login alice");
+    assert_eq!(c.line().await.unwrap(), "a OK AUTHENTICATE completed.");
+}
