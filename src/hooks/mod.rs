@@ -66,6 +66,8 @@ struct Script {
 pub struct Hooks {
     engine: Engine,
     scripts: Vec<Script>,
+    /// The points some script defines (asked on every command, so worked out once).
+    defined: Vec<Point>,
     pub on_error: OnError,
     pub seed: u64,
     users: Arc<UserCounters>,
@@ -107,7 +109,12 @@ impl Hooks {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let defined = Point::ALL
+            .into_iter()
+            .filter(|p| scripts.iter().any(|s| s.points.contains(p.function())))
+            .collect();
         Ok(Some(Hooks {
+            defined,
             engine,
             scripts,
             on_error: config.on_error,
@@ -123,9 +130,7 @@ impl Hooks {
 
     /// Whether any script defines this point (a session skips building the view if not).
     pub fn defines(&self, point: Point) -> bool {
-        self.scripts
-            .iter()
-            .any(|s| s.points.contains(point.function()))
+        self.defined.contains(&point)
     }
 
     /// The state a new session's hooks keep.

@@ -64,7 +64,7 @@ impl Session {
         ) {
             return Reply::new(vec![self.refusal(Some(tag), r)]);
         }
-        if self.profile().hooks.is_none() {
+        if !self.command_hooked() {
             return self.run(tag, command.body).await;
         }
         let view = CommandView::new(tag.clone(), command.body.name(), &bytes);

@@ -68,6 +68,14 @@ impl Session {
             .is_some_and(|h| h.defines(point))
     }
 
+    /// True when some script has a hook a command can reach.
+    pub(super) fn command_hooked(&self) -> bool {
+        use Point::*;
+        [BeforeCommand, AfterCommand, Login, Select, Idle]
+            .into_iter()
+            .any(|p| self.hooked(p))
+    }
+
     /// Runs `point`; a failure is logged and becomes what `on_error` says.
     fn run_hook(&self, point: Point, ctx: Map) -> Vec<Decision> {
         let (Some(hooks), Some(session)) = (&self.profile().hooks, &self.hook_state) else {
