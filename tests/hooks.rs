@@ -241,7 +241,7 @@ async fn example(profile: &str) -> (TestServer, Client) {
     let server = TestServer::start_in(profile, &examples()).await.unwrap();
     server.add_user("alice", "secret").await.unwrap();
     let mut c = Client::tls(server.tls_addr, server.client_tls.clone()).await;
-    assert_eq!(c.line().await.unwrap(), GREETING);
+    assert!(c.line().await.unwrap().starts_with("* OK "));
     c.send("a LOGIN alice secret").await;
     assert_eq!(c.line().await.unwrap(), "a OK LOGIN completed.");
     (server, c)
@@ -428,4 +428,45 @@ async fn on_login_runs_after_authenticate_too() {
     c.send("AGFsaWNlAHNlY3JldA==").await;
     assert_eq!(c.line().await.unwrap(), "* OK [ALERT] login alice");
     assert_eq!(c.line().await.unwrap(), "a OK AUTHENTICATE completed.");
+}
+
+#[tokio::test]
+async fn example_unconvertible_item_gets_the_placeholder() {
+    let (_server, mut c) = example("exchange-2010-unconvertible").await;
+    let messages = [
+        "Subject: fine\r\n\r\nHello.\r\n",
+        "Subject: broken\r\nX-Mimic-Unconvertible: yes\r\n\r\nHello.\r\n",
+    ];
+    for (i, m) in messages.iter().enumerate() {
+        c.send(&format!("p{i} APPEND INBOX {{{}}}", m.len())).await;
+        assert!(c.line().await.unwrap().starts_with('+'));
+        c.send(m).await;
+        c.until_tagged(&format!("p{i}")).await;
+    }
+    c.send("s SELECT INBOX").await;
+    c.until_tagged("s").await;
+    c.send("f1 FETCH 1 BODY.PEEK[]").await;
+    let lines = c.until_tagged("f1").await;
+    assert_eq!(
+        lines[0],
+        format!("* 1 FETCH (BODY[] {{{}}}", messages[0].len())
+    );
+    let placeholder =
+        "Subject: Retrieval using the IMAP4 protocol failed for the following message: 2\r\n\
+        Content-Type: text/plain; charset=us-ascii\r\n\
+        \r\n\
+        The server couldn't retrieve the following message:\r\n\
+        \r\n\
+        The message hasn't been deleted. You might be able to view it using either Microsoft\r\n\
+        Office Outlook or Microsoft Office Outlook Web App. You can also try contacting the\r\n\
+        sender to find out what the message says.\r\n";
+    c.send("f2 FETCH 2 BODY.PEEK[]").await;
+    let lines = c.until_tagged("f2").await;
+    let expected = format!(
+        "* 2 FETCH (BODY[] {{{}}}\r\n{placeholder})",
+        placeholder.len()
+    );
+    let expected: Vec<&str> = expected.split("\r\n").collect();
+    assert_eq!(lines[..lines.len() - 1], expected[..]);
+    assert_eq!(lines.last().unwrap(), "f2 OK FETCH completed.");
 }
