@@ -1,5 +1,6 @@
-//! The path of one command inside the session: decode -> gate -> handler -> transition ->
-//! updates -> tagged status. Every error becomes an IMAP response here and nowhere else.
+//! The path of one command inside the session: decode -> gate -> hooks before -> handler ->
+//! transition -> updates -> tagged status -> hooks after (`session::hooks`, only when the
+//! profile has scripts). Every error becomes an IMAP response here and nowhere else.
 
 use super::gate::gate;
 use super::hooks::CommandView;
