@@ -6,6 +6,7 @@
 //! - `wire`: bytes <-> typed values.
 //! - `session`: the per-connection state machine (gate, dispatch, selected state).
 //! - `handlers`: one file per command; return outcomes, never write bytes.
+//! - `hooks`: rhai scripts a profile adds (sandboxed engine, decisions, counters).
 //! - `profile`: model, loading with `extends`, compiled policies, registry, hot reload
 //!   (`profile::reload`: one loop fed by the file watcher, SIGHUP and the admin API).
 //! - `storage`: sqlx on SQLite / PostgreSQL, the change feed.
@@ -21,6 +22,7 @@ pub mod accounts;
 pub mod admin;
 pub mod cli;
 pub mod handlers;
+pub mod hooks;
 pub mod import;
 pub mod mime;
 pub mod ntlm;

@@ -57,6 +57,14 @@ impl TestServer {
         TestServer::start_from(profile, repository_sources(extra)?, Some(tap)).await
     }
 
+    /// Starts a server for `profile`, with every `*.toml` of `dir` loaded too: profiles
+    /// that name files relative to themselves, such as `[hooks] scripts`.
+    pub async fn start_in(profile: &str, dir: &std::path::Path) -> anyhow::Result<TestServer> {
+        let mut sources = repository_sources(&[])?;
+        sources.extend(Source::read_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?);
+        TestServer::start_from(profile, sources, None).await
+    }
+
     /// Starts a server for `profile` from the given profile sources (what `imap-mimic
     /// replay --profile` uses: the built-in profiles and the user's directories).
     pub async fn start_from(

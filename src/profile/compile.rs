@@ -31,6 +31,9 @@ pub struct CompiledProfile {
     pub messages: MessagePolicy,
     pub texts: TextPolicy,
     pub logging: LogPolicy,
+    /// The `[hooks]` scripts, compiled; None without scripts. Set by `load`, which knows
+    /// the profile files the script paths are relative to.
+    pub hooks: Option<std::sync::Arc<crate::hooks::Hooks>>,
 }
 
 impl CompiledProfile {
@@ -49,6 +52,7 @@ impl CompiledProfile {
             messages: MessagePolicy::compile(&p.messages)?,
             texts: TextPolicy::compile(&p.texts)?,
             logging: LogPolicy::compile(&p.logging)?,
+            hooks: None,
         })
     }
 }

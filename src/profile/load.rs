@@ -412,14 +412,40 @@ fn resolve(
         );
         vec![diagnostic(leaf, message)]
     })?;
-    let compiled = CompiledProfile::compile(&model).map_err(|e| vec![diagnostic(leaf, e)])?;
+    let mut compiled = CompiledProfile::compile(&model).map_err(|e| vec![diagnostic(leaf, e)])?;
+    compiled.hooks = load_hooks(&model, &chain)?;
+    let mut files: Vec<PathBuf> = chain.iter().filter_map(|p| p.source.path.clone()).collect();
+    files.extend(compiled.hooks.iter().flat_map(|h| h.files()));
     Ok(Entry {
         model,
         compiled: Arc::new(compiled),
         own: leaf.patch.clone(),
-        files: chain.iter().filter_map(|p| p.source.path.clone()).collect(),
+        files,
         label: leaf.source.label.clone(),
     })
+}
+
+/// Compiles the `[hooks]` scripts, relative to the file (leaf or ancestor) that set
+/// `scripts`; a builtin profile has no directory, so it cannot name scripts.
+fn load_hooks(
+    model: &Profile,
+    chain: &[&Parsed],
+) -> Result<Option<Arc<crate::hooks::Hooks>>, Vec<Diagnostic>> {
+    if model.hooks.scripts.is_empty() {
+        return Ok(None);
+    }
+    let setter = chain.iter().find(|p| p.patch.hooks.scripts.is_some());
+    let base = match setter.map(|p| (p, p.source.path.as_deref())) {
+        Some((_, Some(path))) => path.parent().map(Path::to_path_buf),
+        Some((p, None)) => {
+            let message =
+                "[hooks] scripts: a profile without a file on disk cannot name scripts".to_string();
+            return Err(vec![diagnostic(p, message)]);
+        }
+        None => None,
+    };
+    let hooks = crate::hooks::Hooks::load(&model.hooks, base.as_deref())?;
+    Ok(hooks.map(Arc::new))
 }
 
 fn diagnostic(parsed: &Parsed, message: String) -> Diagnostic {

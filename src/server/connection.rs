@@ -111,8 +111,10 @@ struct Connection {
 
 impl Connection {
     async fn serve(&mut self, mut end: oneshot::Receiver<End>) -> std::io::Result<()> {
-        let greeting = self.session.greeting();
-        self.write(&greeting).await?;
+        let greeting = self.session.on_connect().await;
+        if self.send(greeting).await? {
+            return Ok(());
+        }
         let mut feed = self.shared.store.feed().subscribe();
         let mut shutdown = self.shared.shutdown.clone();
         let mut buf = vec![0u8; READ_MIN];
@@ -221,10 +223,15 @@ impl Connection {
     async fn send(&mut self, reply: Reply) -> std::io::Result<bool> {
         self.count_statuses(&reply.responses);
         self.registration.update(&self.session);
+        if let After::CloseAfter(n) = reply.after {
+            self.write_prefix(&reply.responses, n).await?;
+            let _ = self.stream.shutdown().await;
+            return Ok(true);
+        }
         self.write(&reply.responses).await?;
         match reply.after {
             After::Continue => Ok(false),
-            After::Close => {
+            After::Close | After::CloseAfter(_) => {
                 let _ = self.stream.shutdown().await;
                 Ok(true)
             }
@@ -275,6 +282,12 @@ impl Connection {
     }
 
     async fn write(&mut self, responses: &[Response]) -> std::io::Result<()> {
+        self.write_prefix(responses, usize::MAX).await
+    }
+
+    /// Writes at most the first `limit` bytes of the encoded responses (all of them unless
+    /// a hook asked to drop the connection mid-response).
+    async fn write_prefix(&mut self, responses: &[Response], limit: usize) -> std::io::Result<()> {
         if responses.is_empty() {
             return Ok(());
         }
@@ -283,6 +296,7 @@ impl Connection {
         for r in responses {
             encode_response(r, opts, &mut out);
         }
+        out.truncate(limit);
         if let Some(tap) = &mut self.tap {
             tap.server(&out);
         }

@@ -1,7 +1,9 @@
-//! The path of one command inside the session: decode -> gate -> handler -> transition ->
-//! updates -> tagged status. Every error becomes an IMAP response here and nowhere else.
+//! The path of one command inside the session: decode -> gate -> hooks before -> handler ->
+//! transition -> updates -> tagged status -> hooks after (`session::hooks`, only when the
+//! profile has scripts). Every error becomes an IMAP response here and nowhere else.
 
 use super::gate::gate;
+use super::hooks::CommandView;
 use super::selected::Selected;
 use super::state::{Outcome, Refused, State, Transition};
 use super::texts::Refusal;
@@ -26,7 +28,17 @@ impl Session {
         let reply = match std::mem::replace(&mut self.mode, Mode::Command) {
             Mode::Command => self.command(bytes).await,
             Mode::Authenticating { tag, mechanism } => {
-                self.sasl_response(tag, mechanism, &bytes).await
+                if self.profile().hooks.is_none() {
+                    return self.sasl_response(tag, mechanism, &bytes).await;
+                }
+                // The exchange's last step is where AUTHENTICATE reaches `on_login`.
+                let view = CommandView::new(tag.clone(), "AUTHENTICATE", b"");
+                let reply = self.sasl_response(tag, mechanism, &bytes).await;
+                if self.state.user().is_none() {
+                    return reply;
+                }
+                self.after_command(&view, Default::default(), false, reply)
+                    .await
             }
             Mode::Idling { tag } => self.idle_line(tag, &bytes).await,
         };
@@ -63,17 +75,31 @@ impl Session {
         ) {
             return Reply::new(vec![self.refusal(Some(tag), r)]);
         }
-        let name = command.body.name();
-        let moment = moment_for(&command.body);
-        match command.body {
+        if !self.command_hooked() {
+            return self.run(tag, command.body).await;
+        }
+        let view = CommandView::new(tag.clone(), command.body.name(), &bytes);
+        let was_authenticated = self.state.user().is_some();
+        let before = self.before_command(&view).await;
+        let reply = match before.answer {
+            Some(_) => Reply::new(Vec::new()),
+            None => self.run(tag, command.body).await,
+        };
+        self.after_command(&view, before, was_authenticated, reply)
+            .await
+    }
+
+    /// Step 6: the command's handler and the state change it asks for.
+    async fn run(&mut self, tag: Tag, body: CommandBody) -> Reply {
+        let name = body.name();
+        let moment = moment_for(&body);
+        match body {
             CommandBody::Authenticate {
                 mechanism,
                 initial_response,
-            } => return self.authenticate(tag, &mechanism, initial_response).await,
-            CommandBody::Login { username, password } => {
-                return self.login(tag, &username, password).await
-            }
-            CommandBody::Idle => return self.idle_start(tag).await,
+            } => self.authenticate(tag, &mechanism, initial_response).await,
+            CommandBody::Login { username, password } => self.login(tag, &username, password).await,
+            CommandBody::Idle => self.idle_start(tag).await,
             body => {
                 let result = handlers::run(self, body).await;
                 self.finish(tag, name, result, moment).await

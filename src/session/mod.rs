@@ -12,6 +12,7 @@ pub mod encoding;
 pub mod framing;
 pub mod gate;
 pub mod greeting;
+pub mod hooks;
 pub mod idle;
 pub mod login;
 pub mod sasl;
@@ -89,6 +90,9 @@ pub enum After {
     Close,
     /// Run the TLS handshake, discarding buffered plaintext first.
     StartTls,
+    /// Send only the first n bytes of the reply, then close: a hook's drop in the middle
+    /// of a response (`close_after`).
+    CloseAfter(usize),
 }
 
 #[derive(Debug)]
@@ -116,11 +120,14 @@ pub struct Session {
     connected: Instant,
     last_command: Instant,
     log: crate::protolog::SessionLog,
+    /// Counters and random generator of the profile's hooks; None without hooks.
+    hook_state: Option<Arc<crate::hooks::SessionState>>,
 }
 
 impl Session {
     pub fn new(env: Env) -> Session {
         let now = Instant::now();
+        let hook_state = env.profile.hooks.as_ref().map(|h| h.new_session());
         Session {
             env,
             state: State::NotAuthenticated,
@@ -130,6 +137,7 @@ impl Session {
             connected: now,
             last_command: now,
             log: Default::default(),
+            hook_state,
         }
     }
 

@@ -6,6 +6,7 @@
 //! policy type (`profile::compile`). Version facts live only in `profiles/*.toml`.
 
 pub mod connection;
+pub mod hooks;
 pub mod logging;
 pub mod protocol;
 pub mod section;
@@ -13,6 +14,7 @@ pub mod store;
 pub mod texts;
 
 pub use connection::*;
+pub use hooks::*;
 pub use logging::*;
 pub use protocol::*;
 pub use section::{FieldError, Section};
@@ -127,6 +129,7 @@ sections! {
     messages: Messages,
     texts: Texts,
     logging: Logging,
+    hooks: Hooks,
 }
 
 /// The header keys of one profile file.
