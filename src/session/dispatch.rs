@@ -27,19 +27,7 @@ impl Session {
         }
         let reply = match std::mem::replace(&mut self.mode, Mode::Command) {
             Mode::Command => self.command(bytes).await,
-            Mode::Authenticating { tag, mechanism } => {
-                if self.profile().hooks.is_none() {
-                    return self.sasl_response(tag, mechanism, &bytes).await;
-                }
-                // The exchange's last step is where AUTHENTICATE reaches `on_login`.
-                let view = CommandView::new(tag.clone(), "AUTHENTICATE", b"");
-                let reply = self.sasl_response(tag, mechanism, &bytes).await;
-                if self.state.user().is_none() {
-                    return reply;
-                }
-                self.after_command(&view, Default::default(), false, reply)
-                    .await
-            }
+            Mode::Authenticating { tag, mechanism } => self.sasl_line(tag, mechanism, &bytes).await,
             Mode::Idling { tag } => self.idle_line(tag, &bytes).await,
         };
         if logging {
@@ -47,6 +35,26 @@ impl Session {
             self.log.reply(&self.env, user, &reply.responses);
         }
         reply
+    }
+
+    /// One client line of an AUTHENTICATE exchange. With hooks, the exchange's last step
+    /// (the one that logs the user in) is where AUTHENTICATE reaches `on_login`.
+    async fn sasl_line(
+        &mut self,
+        tag: Tag,
+        mechanism: Box<dyn super::sasl::Mechanism>,
+        bytes: &[u8],
+    ) -> Reply {
+        if self.profile().hooks.is_none() {
+            return self.sasl_response(tag, mechanism, bytes).await;
+        }
+        let view = CommandView::new(tag.clone(), "AUTHENTICATE", b"");
+        let reply = self.sasl_response(tag, mechanism, bytes).await;
+        if self.state.user().is_none() {
+            return reply;
+        }
+        self.after_command(&view, Default::default(), false, reply)
+            .await
     }
 
     /// A command longer than `max_command_size` (its bytes were discarded).
