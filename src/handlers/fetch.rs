@@ -9,7 +9,10 @@ use crate::session::state::{HandlerResult, Outcome, Refused};
 use crate::session::texts::Refusal;
 use crate::session::{data, Session};
 use crate::storage::{FlagSet, MessageData, Want};
-use crate::wire::{Data, FetchAttr, FetchValue, Section, SectionText, SequenceSet, StoreMode};
+use crate::wire::encode::encode_response;
+use crate::wire::{
+    Data, FetchAttr, FetchValue, Response, Section, SectionText, SequenceSet, StoreMode,
+};
 
 /// Messages read per storage round trip; smaller when whole messages are read.
 const BATCH: usize = 1000;
@@ -31,7 +34,11 @@ pub async fn handle(
     let want = want(&attrs);
     let marks_seen = !sel.read_only && attrs.iter().any(sets_seen);
     let mailbox = sel.mailbox.id;
-    let mut out = Vec::with_capacity(uids.len());
+    // Each batch is encoded as soon as it is rendered: typed FETCH responses for a whole
+    // 100,000-message mailbox would take several times the memory of their bytes. Hooks
+    // see and edit untagged responses one by one, so with hooks they stay typed.
+    let encode_now = s.profile().hooks.is_none();
+    let mut out = Vec::new();
     let batch = if want.raw { RAW_BATCH } else { BATCH };
     for chunk in uids.chunks(batch) {
         let mut messages = s.env.store.fetch(mailbox, chunk, want).await?;
@@ -41,15 +48,36 @@ pub async fn handle(
             Vec::new()
         };
         let sel = s.state.selected().ok_or(Refusal::InvalidState)?;
+        let mut rendered = Vec::with_capacity(messages.len());
         for m in &messages {
             let Some(seq) = sel.seq_of(m.uid) else {
                 continue;
             };
             let items = render(s, sel, m, &attrs, changed.contains(&m.uid));
-            out.push(data(Data::Fetch { seq, items }));
+            rendered.push(data(Data::Fetch { seq, items }));
+        }
+        if encode_now {
+            out.extend(encoded(s, &rendered));
+        } else {
+            out.extend(rendered);
         }
     }
     Ok(Outcome::with_untagged(out))
+}
+
+/// Responses as one pre-encoded `Raw` response (the encoder adds the final CRLF), with the
+/// session's encoding options, so the bytes are those the connection would write.
+fn encoded(s: &Session, responses: &[Response]) -> Option<Response> {
+    if responses.is_empty() {
+        return None;
+    }
+    let opts = s.profile().responses.encode_options();
+    let mut bytes = Vec::new();
+    for r in responses {
+        encode_response(r, opts, &mut bytes);
+    }
+    bytes.truncate(bytes.len() - 2);
+    Some(data(Data::Raw(bytes)))
 }
 
 /// What to read from storage for these items.

@@ -10,6 +10,10 @@ use super::db::Arg;
 
 /// A run shorter than this goes into an `IN` list instead of its own statement.
 const MIN_RANGE: usize = 8;
+/// Most UIDs in one range: a statement over a range reads its rows into memory at once
+/// (`fetch_all`), so `STORE 1:*` over 100,000 messages reads 4,096 rows at a time rather
+/// than all of them (which cost over 100 MB of peak memory).
+const MAX_RANGE: usize = 4096;
 /// Padded lengths of `IN` lists; the last is the largest list.
 const LIST_SIZES: [usize; 5] = [1, 4, 16, 64, 256];
 
@@ -90,7 +94,9 @@ pub(crate) fn chunks(uids: &[u32]) -> Vec<UidChunk> {
             if !list.is_empty() {
                 out.push(UidChunk::List(std::mem::take(&mut list)));
             }
-            out.push(UidChunk::Range(run[0], run[run.len() - 1]));
+            for piece in run.chunks(MAX_RANGE) {
+                out.push(UidChunk::Range(piece[0], piece[piece.len() - 1]));
+            }
         } else {
             for &u in run {
                 list.push(u);
@@ -124,6 +130,19 @@ mod tests {
                 UidChunk::List(vec![200, 202, 204]),
                 UidChunk::Range(300, 310),
                 UidChunk::List(vec![400]),
+            ]
+        );
+    }
+
+    #[test]
+    fn long_ranges_are_split_to_bound_the_rows_read_at_once() {
+        let uids: Vec<u32> = (1..=10_000).collect();
+        assert_eq!(
+            chunks(&uids),
+            vec![
+                UidChunk::Range(1, 4096),
+                UidChunk::Range(4097, 8192),
+                UidChunk::Range(8193, 10_000),
             ]
         );
     }
