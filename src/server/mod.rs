@@ -102,7 +102,7 @@ impl Running {
         let mut tasks = JoinSet::new();
         let mut addrs = Vec::new();
         for spec in specs {
-            let socket = TcpListener::bind(spec.addr).await?;
+            let socket = bind(spec.addr)?;
             let addr = socket.local_addr()?;
             addrs.push(addr);
             tracing::info!(%addr, tls = ?spec.tls, profile = %spec.profile, "listening");
@@ -129,4 +129,22 @@ impl Running {
             self.tasks.abort_all();
         }
     }
+}
+
+/// Pending connections the kernel queues per listener. The standard library's 128
+/// overflows when hundreds of clients connect in the same instant (a test farm starting,
+/// the reload benchmark's 500 sessions): greetings then arrive seconds late.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// Binds `addr` with SO_REUSEADDR (a restart does not wait for TIME_WAIT) and a backlog of
+/// `LISTEN_BACKLOG`.
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
