@@ -9,6 +9,7 @@
 use super::changes::WriteTx;
 use super::db::Arg;
 use super::flags::{decode_flags, encode_keywords, normalize};
+use super::mailboxes::next_uidvalidity;
 use super::transfer::collect_blobs;
 use super::{ChangeKind, FlagSet, Mailbox, MailboxId, NewMessage, Origin, Result, Store};
 use super::{StoreError, UserId};
@@ -225,26 +226,6 @@ impl Store {
         w.log(mailbox, origin, ChangeKind::Appended { uid });
         Ok(uid)
     }
-}
-
-/// `value`, or the next value of the database-wide counter; the counter never falls
-/// behind a value handed out, so `create_mailbox` cannot give it out again.
-async fn next_uidvalidity(w: &mut WriteTx, value: Option<u32>) -> Result<u32> {
-    let floor = match value {
-        Some(v) => i64::from(v),
-        None => chrono::Utc::now().timestamp(),
-    };
-    let counter = w
-        .conn()
-        .fetch_one(
-            "UPDATE counters SET value = CASE WHEN value + 1 > $1 THEN value + 1 ELSE $1 END \
-             WHERE name = 'uidvalidity' RETURNING value",
-            &[Arg::Int(floor)],
-        )
-        .await?
-        .u32(0)
-        .map_err(|_| StoreError::Database("UIDVALIDITY values exhausted".into()))?;
-    Ok(value.unwrap_or(counter))
 }
 
 /// Renumbers the messages of `mailbox` 1..n in UID order; returns n. Two phases (negated

@@ -58,17 +58,7 @@ impl Store {
         selectable: bool,
     ) -> Result<Mailbox> {
         let mut w = self.write().await?;
-        let now = chrono::Utc::now().timestamp();
-        let uidvalidity = w
-            .conn()
-            .fetch_one(
-                "UPDATE counters SET value = CASE WHEN value + 1 > $1 THEN value + 1 ELSE $1 END \
-                 WHERE name = 'uidvalidity' RETURNING value",
-                &[Arg::Int(now)],
-            )
-            .await?
-            .u32(0)
-            .map_err(|_| StoreError::Database("UIDVALIDITY values exhausted".into()))?;
+        let uidvalidity = next_uidvalidity(&mut w, None).await?;
         let sql = format!(
             "INSERT INTO mailboxes (user_id, name, uidvalidity, uidnext, recent_floor, selectable) \
              SELECT id, $2, $3, 1, 1, $4 FROM users WHERE id = $1 RETURNING {COLUMNS}"
@@ -210,4 +200,25 @@ fn named(e: StoreError, name: &str) -> StoreError {
         StoreError::AlreadyExists(_) => StoreError::AlreadyExists(name.to_string()),
         other => other,
     }
+}
+
+/// The UIDVALIDITY of a new or renumbered mailbox: `value` when one is set from outside,
+/// else the next value of the database-wide counter (at least the current time). The
+/// counter never falls behind a value handed out, so no value is handed out twice.
+pub(super) async fn next_uidvalidity(w: &mut WriteTx, value: Option<u32>) -> Result<u32> {
+    let floor = match value {
+        Some(v) => i64::from(v),
+        None => chrono::Utc::now().timestamp(),
+    };
+    let counter = w
+        .conn()
+        .fetch_one(
+            "UPDATE counters SET value = CASE WHEN value + 1 > $1 THEN value + 1 ELSE $1 END \
+             WHERE name = 'uidvalidity' RETURNING value",
+            &[Arg::Int(floor)],
+        )
+        .await?
+        .u32(0)
+        .map_err(|_| StoreError::Database("UIDVALIDITY values exhausted".into()))?;
+    Ok(value.unwrap_or(counter))
 }
