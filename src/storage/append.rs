@@ -57,31 +57,8 @@ impl Store {
         message: NewMessage<'_>,
         origin: Origin,
     ) -> Result<(u32, u32)> {
-        let json = |e: serde_json::Error| StoreError::Database(format!("cannot encode: {e}"));
-        let envelope = serde_json::to_string(message.envelope).map_err(json)?;
-        let body = serde_json::to_string(message.body).map_err(json)?;
-        let keywords = encode_keywords(&normalize(&message.flags.keywords));
-        let size = u32::try_from(message.raw.len())
-            .map_err(|_| StoreError::Database("message larger than 4 GiB".into()))?;
-        let date = message.internal_date;
-        let split = usize::try_from(message.header_len)
-            .map_or(message.raw.len(), |n| n.min(message.raw.len()));
-        let (header, text) = message.raw.split_at(split);
-        // $1..$12 in the order both paths use them.
-        let args = [
-            Arg::Int(mailbox),
-            Arg::Bytes(header),
-            Arg::Bytes(text),
-            Arg::Text(&envelope),
-            Arg::Text(&body),
-            Arg::Int(message.flags.system.into()),
-            Arg::Text(&keywords),
-            Arg::Int(date.timestamp),
-            Arg::Int(date.offset_minutes.into()),
-            Arg::Int(size.into()),
-            Arg::Int(message.size_known.into()),
-            Arg::OptInt(message.stored_size.map(i64::from)),
-        ];
+        let columns = Columns::of(&message)?;
+        let args = columns.args(mailbox, &message);
         let mut w = self.write().await?;
         let appended = match w.conn().dialect() {
             Dialect::Sqlite => append_batch(&mut w, &args, origin).await?,
@@ -91,8 +68,9 @@ impl Store {
         Ok(appended)
     }
 
-    /// APPEND one statement at a time, the change row queued for `finish` (PostgreSQL).
-    async fn append_stepwise(
+    /// APPEND one statement at a time, the change row queued for `finish` (PostgreSQL, and
+    /// outside deliveries on either backend).
+    pub(super) async fn append_stepwise(
         &self,
         w: &mut WriteTx,
         args: &[Arg<'_>; 12],
@@ -157,4 +135,52 @@ fn first_uid(mailbox: MailboxId, next: i64, n: u32) -> Result<u32> {
 
 fn not_selectable(mailbox: MailboxId) -> StoreError {
     StoreError::NotFound(format!("selectable mailbox {mailbox}"))
+}
+
+/// The values a message is stored with, encoded once for either append path.
+pub(super) struct Columns {
+    envelope: String,
+    body: String,
+    keywords: String,
+    size: u32,
+}
+
+impl Columns {
+    pub(super) fn of(message: &NewMessage<'_>) -> Result<Columns> {
+        let json = |e: serde_json::Error| StoreError::Database(format!("cannot encode: {e}"));
+        Ok(Columns {
+            envelope: serde_json::to_string(message.envelope).map_err(json)?,
+            body: serde_json::to_string(message.body).map_err(json)?,
+            keywords: encode_keywords(&normalize(&message.flags.keywords)),
+            size: u32::try_from(message.raw.len())
+                .map_err(|_| StoreError::Database("message larger than 4 GiB".into()))?,
+        })
+    }
+
+    /// `$1..$12` in the order both append paths use them: the mailbox, the blob's header,
+    /// text, envelope and body, then the message row's flags, keywords, date, sizes.
+    pub(super) fn args<'a>(
+        &'a self,
+        mailbox: MailboxId,
+        message: &'a NewMessage<'a>,
+    ) -> [Arg<'a>; 12] {
+        let split = usize::try_from(message.header_len)
+            .map_or(message.raw.len(), |n| n.min(message.raw.len()));
+        let (header, text) = message.raw.split_at(split);
+        let date = message.internal_date;
+        [
+            Arg::Int(mailbox),
+            Arg::Bytes(header),
+            Arg::Bytes(text),
+            Arg::Text(&self.envelope),
+            Arg::Text(&self.body),
+            Arg::Int(message.flags.system.into()),
+            Arg::Text(&self.keywords),
+            Arg::Int(date.timestamp),
+            Arg::Int(date.offset_minutes.into()),
+            Arg::Int(self.size.into()),
+            Arg::Int(message.size_known.into()),
+            Arg::OptInt(message.stored_size.map(i64::from)),
+        ]
+    }
 }

@@ -6,9 +6,10 @@
 //! Each operation is one write transaction, logged to the change feed like any other, so
 //! connected sessions see it through the feed exactly as they see IMAP changes.
 
+use super::append::Columns;
 use super::changes::WriteTx;
 use super::db::Arg;
-use super::flags::{decode_flags, encode_keywords, normalize};
+use super::flags::decode_flags;
 use super::mailboxes::next_uidvalidity;
 use super::transfer::collect_blobs;
 use super::{ChangeKind, FlagSet, Mailbox, MailboxId, NewMessage, Origin, Result, Store};
@@ -179,51 +180,9 @@ impl Store {
         message: &NewMessage<'_>,
         origin: Origin,
     ) -> Result<u32> {
-        let json = |e: serde_json::Error| StoreError::Database(format!("cannot encode: {e}"));
-        let envelope = serde_json::to_string(message.envelope).map_err(json)?;
-        let body = serde_json::to_string(message.body).map_err(json)?;
-        let size = u32::try_from(message.raw.len())
-            .map_err(|_| StoreError::Database("message larger than 4 GiB".into()))?;
-        let split = usize::try_from(message.header_len)
-            .map_or(message.raw.len(), |n| n.min(message.raw.len()));
-        let (header, text) = message.raw.split_at(split);
-        let (_, uid) = self.allocate_uids(w, mailbox, 1).await?;
-        let blob = w
-            .conn()
-            .fetch_one(
-                "INSERT INTO blobs (header, text, envelope, body) VALUES ($1, $2, $3, $4) \
-                 RETURNING id",
-                &[
-                    Arg::Bytes(header),
-                    Arg::Bytes(text),
-                    Arg::Text(&envelope),
-                    Arg::Text(&body),
-                ],
-            )
-            .await?
-            .i64(0)?;
-        let keywords = encode_keywords(&normalize(&message.flags.keywords));
-        let date = message.internal_date;
-        w.conn()
-            .execute(
-                "INSERT INTO messages (mailbox_id, uid, blob_id, flags, keywords, \
-                 internal_date, date_offset, size, size_known, stored_size) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &[
-                    Arg::Int(mailbox),
-                    Arg::Int(uid.into()),
-                    Arg::Int(blob),
-                    Arg::Int(message.flags.system.into()),
-                    Arg::Text(&keywords),
-                    Arg::Int(date.timestamp),
-                    Arg::Int(date.offset_minutes.into()),
-                    Arg::Int(size.into()),
-                    Arg::Int(message.size_known.into()),
-                    Arg::OptInt(message.stored_size.map(i64::from)),
-                ],
-            )
-            .await?;
-        w.log(mailbox, origin, ChangeKind::Appended { uid });
+        let columns = Columns::of(message)?;
+        let args = columns.args(mailbox, message);
+        let (_, uid) = self.append_stepwise(w, &args, origin).await?;
         Ok(uid)
     }
 }
