@@ -250,6 +250,71 @@ async fn changes_survive_a_dropped_database_connection() {
     assert_eq!(fetched.last().unwrap(), "f OK FETCH completed.");
 }
 
+/// The database refuses the instance's connections (its role may not connect, every
+/// connection it had is killed): a command that needs storage gets `NO [UNAVAILABLE]`
+/// with the profile's text, the session stays, and once connections are allowed again
+/// the same session's command succeeds (the pool reconnected).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_get_no_while_the_database_is_away_and_go_on_after() {
+    let Ok(server) = std::env::var(POSTGRES_ENV) else {
+        eprintln!("skipped: {POSTGRES_ENV} is not set");
+        return;
+    };
+    let role = format!("mi_r{:08x}", rand::random::<u32>());
+    let admin = |sql: String| {
+        let server = server.clone();
+        async move {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&server).await.unwrap();
+            sqlx::query(&sql).execute(&mut c).await.unwrap();
+        }
+    };
+    admin(format!("CREATE ROLE {role} LOGIN")).await;
+    admin(format!("CREATE SCHEMA {role} AUTHORIZATION {role}")).await;
+    // Same server and database, connecting as the new role into its own schema.
+    let rest = server
+        .strip_prefix("postgres://")
+        .or_else(|| server.strip_prefix("postgresql://"))
+        .unwrap();
+    let rest = rest.split_once('@').map_or(rest, |(_, r)| r);
+    let sep = if rest.contains('?') { '&' } else { '?' };
+    let url = format!("postgres://{role}@{rest}{sep}options=-c%20search_path%3D{role}");
+    let data = data_dir();
+    add_user(&url, data.path(), "frank");
+    let a = start(&url, data.path(), "mi-rfc3501").await;
+    let mut c = login(a.addr, "frank").await;
+    c.send("s STATUS INBOX (MESSAGES)").await;
+    assert_eq!(c.until_tagged("s").await[0], "* STATUS INBOX (MESSAGES 0)");
+
+    admin(format!("ALTER ROLE {role} CONNECTION LIMIT 0")).await;
+    admin(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+    ))
+    .await;
+    c.send("t STATUS INBOX (MESSAGES)").await;
+    let refused = c.until_tagged("t").await;
+    assert_eq!(
+        refused.last().unwrap(),
+        "t NO [UNAVAILABLE] Storage is unavailable; try again later."
+    );
+
+    admin(format!("ALTER ROLE {role} CONNECTION LIMIT -1")).await;
+    c.send("u STATUS INBOX (MESSAGES)").await;
+    let back = c.until_tagged("u").await;
+    assert_eq!(
+        back,
+        ["* STATUS INBOX (MESSAGES 0)", "u OK STATUS completed."]
+    );
+    drop(c);
+    drop(a);
+    admin(format!("DROP SCHEMA {role} CASCADE")).await;
+    admin(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+    ))
+    .await;
+    admin(format!("DROP ROLE {role}")).await;
+}
+
 /// 4 instances x 4 connections x APPENDS_EACH appends; every acknowledged APPENDUID is in
 /// the mailbox once, and the UIDs are exactly 1..=N.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

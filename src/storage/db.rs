@@ -27,6 +27,9 @@ const SQLITE_CONNECTIONS: u32 = 8;
 const SQLITE_ROW_BUFFER: usize = 4096;
 const SQLITE_AUTOCHECKPOINT_PAGES: &str = "16384";
 const POSTGRES_CONNECTIONS: u32 = 16;
+/// How long a command waits for a connection while the database is away before it is
+/// answered `NO` (the profile's storage-unavailable text) rather than hanging.
+const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Which SQL dialect a connection speaks, for the few statements that differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +140,7 @@ impl Db {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(POSTGRES_CONNECTIONS)
+                .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await
                 .map_err(db_err)?;
