@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::Client;
+use common::{free_port, Client};
 use imap_mimic::testkit::TestServer;
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -33,14 +32,6 @@ async fn a_disconnect_mid_literal_stores_nothing() {
         "* STATUS INBOX (MESSAGES 0 UIDNEXT 1)"
     );
     server.stop().await;
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn spawn(data: &Path, port: u16) -> Child {

@@ -10,10 +10,10 @@ mod common;
 #[path = "storage/harness.rs"]
 mod harness;
 
-use common::Client;
+use common::{free_port, Client};
 use harness::{Backend, POSTGRES_ENV};
 use std::collections::BTreeSet;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -46,14 +46,6 @@ impl Drop for Instance {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A data directory holding the test profiles (instances share it: same NTLM key, same

@@ -52,6 +52,17 @@ fn only_file(dir: &Path) -> (String, String) {
     (name.clone(), std::fs::read_to_string(&files[0]).unwrap())
 }
 
+/// The recorded transcript replays against `rfc3501` with no difference.
+async fn assert_replays_cleanly(name: &str, text: &str) {
+    let t = Transcript::parse(name, text).unwrap();
+    let report = replay_against("rfc3501", &t).await;
+    assert!(
+        report.differences.is_empty(),
+        "{}",
+        report.unified(name, "rfc3501")
+    );
+}
+
 async fn replay_against(profile: &str, t: &Transcript) -> Report {
     let server = TestServer::start(profile).await.unwrap();
     let password = "other-pw";
@@ -209,13 +220,7 @@ async fn proxied_session_replays_against_the_server() {
         text.contains("connect: implicit\n") && text.ends_with("closed:\n"),
         "{text}"
     );
-    let t = Transcript::parse(&name, &text).unwrap();
-    let report = replay_against("rfc3501", &t).await;
-    assert!(
-        report.differences.is_empty(),
-        "{}",
-        report.unified(&name, "rfc3501")
-    );
+    assert_replays_cleanly(&name, &text).await;
 }
 
 #[tokio::test]
@@ -323,13 +328,7 @@ async fn authenticate_plain_is_recorded_as_a_placeholder_and_replays() {
         text.contains("user: alice\n") && text.contains("\nC: ${plain}\n"),
         "{text}"
     );
-    let t = Transcript::parse(&name, &text).unwrap();
-    let report = replay_against("rfc3501", &t).await;
-    assert!(
-        report.differences.is_empty(),
-        "{}",
-        report.unified(&name, "rfc3501")
-    );
+    assert_replays_cleanly(&name, &text).await;
 }
 
 #[tokio::test]
@@ -433,11 +432,5 @@ async fn starttls_through_the_proxy_is_recorded_and_replays() {
         text.contains("S: t1 OK Begin TLS negotiation now.\ntls:\n"),
         "{text}"
     );
-    let t = Transcript::parse(&name, &text).unwrap();
-    let report = replay_against("rfc3501", &t).await;
-    assert!(
-        report.differences.is_empty(),
-        "{}",
-        report.unified(&name, "rfc3501")
-    );
+    assert_replays_cleanly(&name, &text).await;
 }

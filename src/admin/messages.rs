@@ -178,14 +178,9 @@ async fn deliver(
     let mailbox = state.mailbox(&user, &name).await?;
     let analysis = crate::mime::analyze(&m.raw);
     let message = NewMessage {
-        raw: &m.raw,
-        flags: m.flags.unwrap_or_default(),
-        internal_date: m.date,
-        envelope: &analysis.envelope,
-        body: &analysis.body,
-        header_len: analysis.header_len,
         size_known: m.size_known,
         stored_size: m.stored_size,
+        ..NewMessage::analyzed(&m.raw, &analysis, m.flags.unwrap_or_default(), m.date)
     };
     let (uidvalidity, uid) = state
         .store
@@ -258,14 +253,9 @@ async fn revise(
     let mailbox = state.mailbox(&user, &name).await?;
     let analysis = crate::mime::analyze(&m.raw);
     let message = NewMessage {
-        raw: &m.raw,
-        flags: FlagSet::default(),
-        internal_date: m.date,
-        envelope: &analysis.envelope,
-        body: &analysis.body,
-        header_len: analysis.header_len,
         size_known: m.size_known,
         stored_size: m.stored_size,
+        ..NewMessage::analyzed(&m.raw, &analysis, FlagSet::default(), m.date)
     };
     let new = state
         .store

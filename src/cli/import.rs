@@ -121,16 +121,8 @@ async fn mailbox(store: &Store, user: &User, name: &str) -> anyhow::Result<Mailb
 /// Stores one message; false when its content was imported into the mailbox before.
 async fn store_one(store: &Store, mailbox: &Mailbox, item: &Item) -> anyhow::Result<bool> {
     let analysis = crate::mime::analyze(&item.raw);
-    let message = NewMessage {
-        raw: &item.raw,
-        flags: item.flags.clone(),
-        internal_date: item.date.unwrap_or_else(crate::handlers::append::now),
-        envelope: &analysis.envelope,
-        body: &analysis.body,
-        header_len: analysis.header_len,
-        size_known: true,
-        stored_size: None,
-    };
+    let date = item.date.unwrap_or_else(crate::handlers::append::now);
+    let message = NewMessage::analyzed(&item.raw, &analysis, item.flags.clone(), date);
     let hash = import::content_hash(&item.raw);
     let stored = store
         .import_message(mailbox.id, message, &hash)

@@ -22,16 +22,8 @@ pub async fn handle(
     }
     let analysis = crate::mime::analyze(&message);
     let internal_date = date.unwrap_or_else(now);
-    let new = NewMessage {
-        raw: &message,
-        flags: s.profile().messages.settable(flags),
-        internal_date,
-        envelope: &analysis.envelope,
-        body: &analysis.body,
-        header_len: analysis.header_len,
-        size_known: true,
-        stored_size: None,
-    };
+    let flags = s.profile().messages.settable(flags);
+    let new = NewMessage::analyzed(&message, &analysis, flags, internal_date);
     let (uidvalidity, uid) = s.env.store.append(mailbox.id, new, origin(s)).await?;
     let mut outcome = Outcome::ok();
     if s.profile().capabilities.enabled("UIDPLUS") {

@@ -132,6 +132,28 @@ pub struct NewMessage<'a> {
     pub stored_size: Option<u32>,
 }
 
+impl<'a> NewMessage<'a> {
+    /// A message as IMAP or an SMTP-like delivery stores it ("MIME-known" size), with its
+    /// MIME analysis.
+    pub fn analyzed(
+        raw: &'a [u8],
+        analysis: &'a crate::mime::Analysis,
+        flags: FlagSet,
+        internal_date: ImapDateTime,
+    ) -> NewMessage<'a> {
+        NewMessage {
+            raw,
+            flags,
+            internal_date,
+            envelope: &analysis.envelope,
+            body: &analysis.body,
+            header_len: analysis.header_len,
+            size_known: true,
+            stored_size: None,
+        }
+    }
+}
+
 /// What a FETCH or SEARCH needs of each message; only what is asked for is read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Want {

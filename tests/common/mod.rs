@@ -82,3 +82,12 @@ impl Client {
         }
     }
 }
+
+/// A loopback port nothing listens on right now (for a server process told its port).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
